@@ -1,0 +1,1 @@
+"""The built-in bureau stage: SMS verification, bureau review, number issue."""

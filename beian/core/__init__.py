@@ -1,0 +1,1 @@
+"""Shared contracts: FilingState, diffs, the error and finding shape, time helpers."""

@@ -1,0 +1,1 @@
+"""Notification outbox, channels, templates and the in-system inbox."""

@@ -1,0 +1,1 @@
+"""Filing orders, their proposed state and diff, the workflow and provider review."""

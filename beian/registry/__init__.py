@@ -1,0 +1,1 @@
+"""The approved state: entities, principals, websites, domains, access, numbers, versions, catalogues."""

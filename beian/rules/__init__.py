@@ -1,0 +1,1 @@
+"""The rule catalogue and the engine that turns an order into findings."""

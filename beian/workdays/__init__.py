@@ -1,0 +1,1 @@
+"""Holiday calendar and working-day deadlines in China Standard Time."""
