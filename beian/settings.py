@@ -175,6 +175,12 @@ else:
 DEFAULT_FROM_EMAIL = env_str("BEIAN_EMAIL_FROM", "beian@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# Notifications (docs/notify.md): SMS plug-in, outbox worker tuning, webhook target policy (SSRF guard).
+BEIAN_SMS_BACKEND = env_str("BEIAN_SMS_BACKEND", "beian.notify.channels.RecordingSmsBackend")
+BEIAN_OUTBOX_BATCH = env_int("BEIAN_OUTBOX_BATCH", 50, minimum=1)
+BEIAN_OUTBOX_LEASE_SECONDS = env_int("BEIAN_OUTBOX_LEASE_SECONDS", 300, minimum=1)
+BEIAN_WEBHOOK_ALLOW_PRIVATE = env_bool("BEIAN_WEBHOOK_ALLOW_PRIVATE", not PRODUCTION)
+
 # Security headers; secure cookies in production.
 SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
