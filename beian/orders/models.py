@@ -83,6 +83,8 @@ class Order(models.Model):
     change_date = models.DateField(_("实际变更日期"), null=True, blank=True)
     flags = models.JSONField(_("退回标记"), default=list, blank=True,
                              help_text=_("最近一次退回标记的字段路径和材料。"))
+    returned_state = models.JSONField(_("退回时的备案信息"), null=True, blank=True,
+                                      help_text=_("重新提交时只能修改被标记的字段：与此比较。"))
     findings = models.JSONField(_("检查结果"), default=list, blank=True)
     rules_version = models.CharField(_("规则版本"), max_length=40, blank=True)
     return_count = models.PositiveSmallIntegerField(_("退回次数"), default=0)
@@ -94,6 +96,10 @@ class Order(models.Model):
     stage_started_at = models.DateTimeField(_("阶段开始"), null=True, blank=True)
     due_at = models.DateTimeField(_("当前阶段截止"), null=True, blank=True, db_index=True)
     paused_at = models.DateTimeField(_("暂停时间"), null=True, blank=True)
+    bureau_at = models.DateTimeField(_("提交管局时间"), null=True, blank=True,
+                                     help_text=_("首次进入管局审核的时间；管局审核员从此可见。"))
+    due_fallback = models.BooleanField(_("截止日期按周一至周五估算"), default=False,
+                                       help_text=_("所涉年份尚无节假日数据。"))
     ended_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
     last_edited_at = models.DateTimeField(_("最后编辑"), auto_now_add=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
@@ -180,3 +186,55 @@ class ReturnReason(models.Model):
 
     def __str__(self) -> str:
         return self.title_zh
+
+
+class ChangeTypeRule(models.Model):
+    """A province rule that forces the combined 变更备案 (``change_filing``) for a change (icp §1.4)."""
+
+    class Condition(models.TextChoices):
+        # Every change in the province must be change_filing (青海: the complete "five images").
+        ALWAYS = "always", _("所有变更")
+        # The entity principal (legal representative) changes (湖南, 贵州).
+        ENTITY_PRINCIPAL_CHANGED = "entity_principal_changed", _("主体负责人变更")
+        # An individual's contact details change.
+        INDIVIDUAL_CONTACT_CHANGED = "individual_contact_changed", _("个人主体联系方式变更")
+
+    province = models.ForeignKey("registry.Province", verbose_name=_("省份"), null=True, blank=True,
+                                 on_delete=models.CASCADE, help_text=_("留空表示全国。"))
+    condition = models.CharField(_("条件"), max_length=40, choices=Condition.choices)
+    active = models.BooleanField(_("启用"), default=True)
+    source = models.CharField(_("依据"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("强制变更备案规则")
+        verbose_name_plural = _("强制变更备案规则")
+
+    def __str__(self) -> str:
+        return f"{self.province or '全国'}: {self.get_condition_display()}"
+
+
+class IdentityVerification(models.Model):
+    """Evidence of a website principal's identity verification (人脸/视频核验, icp §3.1).
+
+    Recorded by a backend plug-in; the built-in console backend is for development only — no real
+    verification vendor is integrated.
+    """
+
+    order = models.ForeignKey(Order, verbose_name=_("订单"), on_delete=models.PROTECT,
+                              related_name="identity_verifications")
+    website_key = models.CharField(_("网站"), max_length=40)
+    principal_name = models.CharField(_("负责人"), max_length=50)
+    backend = models.CharField(_("核验方式"), max_length=100)
+    passed = models.BooleanField(_("通过"))
+    evidence = models.JSONField(_("核验记录"), default=dict, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("发起人"), on_delete=models.PROTECT,
+                              related_name="+")
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("真实性核验记录")
+        verbose_name_plural = _("真实性核验记录")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.order_id}/{self.website_key}: {self.passed}"

@@ -294,7 +294,8 @@ class Domain(NoDeleteModel):
         ordering = ["sort", "id"]
         indexes = [models.Index(fields=["ascii"], name="registry_domain_ascii")]
         constraints = [
-            models.UniqueConstraint(fields=["ascii"], condition=Q(status="active"), name="registry_domain_active_unique"),
+            models.UniqueConstraint(fields=["ascii"], condition=Q(status="active"),
+                                    name="registry_domain_active_unique"),
         ]
 
     def __str__(self) -> str:
@@ -379,3 +380,23 @@ class RegistryVersion(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("Registry versions are append-only.")
+
+
+class StaffViewLog(models.Model):
+    """Audit log of a staff member seeing personal data (full certificate numbers, certificate images)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("查看人"), on_delete=models.PROTECT,
+                             related_name="+")
+    entity = models.ForeignKey(Entity, verbose_name=_("主体"), null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="+")
+    order_id = models.BigIntegerField(_("订单"), null=True, blank=True)
+    what = models.CharField(_("查看内容"), max_length=60, help_text=_("如 certificate_numbers、material:12。"))
+    at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("个人信息查看记录")
+        verbose_name_plural = _("个人信息查看记录")
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.what} {self.at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,49 @@
+"""Filing numbers, created only by the bureau stage (design.md §6).
+
+Entity: ``{abbr}ICP备{year}{6-digit serial}号`` with the serial per province per year of approval (CST);
+website: ``…号-N`` with N = the highest ever issued for the entity + 1 — never reused; the websites of one new
+filing are numbered in the order of the order's website list.
+"""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from beian.core.state import FilingState
+from beian.core.validators import format_entity_number, format_website_number
+from beian.registry.models import Entity, NumberSeries, Province
+
+
+def _next_serial(province: Province, year: int) -> int:
+    # Create the row if missing without racing (ignore_conflicts), then take its row lock.
+    NumberSeries.objects.bulk_create([NumberSeries(province=province, year=year)], ignore_conflicts=True)
+    series = NumberSeries.objects.select_for_update().get(province=province, year=year)
+    series.last_serial += 1
+    series.save(update_fields=["last_serial"])
+    return series.last_serial
+
+
+def numbers_issue(*, state: FilingState, entity: Entity | None, province: Province) -> dict:
+    """Fill the numbers of the new entity and new websites into ``state``; return what was issued.
+
+    The caller holds the entity row lock (or creates the entity), inside the approval's transaction.
+    """
+    issued: dict = {"websites": {}}
+    if entity is None or not entity.number:
+        if state.entity.number:  # add_access of an entity filed elsewhere keeps its MIIT number
+            entity_number = state.entity.number
+        else:
+            year = timezone.localtime().year
+            entity_number = format_entity_number(province.abbr, year, _next_serial(province, year))
+            state.entity.number = entity_number
+            issued["entity"] = entity_number
+        high = 0
+    else:
+        entity_number = entity.number
+        high = entity.website_suffix_high
+    for site in state.websites:
+        if site.id is None and not site.number:
+            high += 1
+            site.number = format_website_number(entity_number, high)
+            issued["websites"][site.key] = site.number
+    return issued

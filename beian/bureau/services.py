@@ -1,0 +1,114 @@
+"""The built-in bureau stage behind one interface (design.md §6): SMS stage hand-offs, bureau review,
+number issue. A real upstream (MIIT via a provincial bureau) would replace these functions without touching
+orders or the registry.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from beian.bureau import sms
+from beian.bureau.numbers import numbers_issue
+from beian.core.errors import forbidden, not_found
+from beian.core.state import FilingState
+from beian.orders import clock, events
+from beian.orders.models import Order, OrderState, OrderType
+from beian.orders.workflow import advance
+from beian.registry.models import Entity
+from beian.registry.services import registry_apply
+
+S = OrderState
+
+
+def sms_verifiers(order: Order) -> list:
+    """The principals who must pass the SMS check for this order (empty: straight to the bureau)."""
+    return sms.sms_verifiers(order)
+
+
+def sms_stage_start(*, order: Order) -> None:
+    """Called by provider approval inside its transaction: the SMS window starts, codes are issued."""
+    clock.stage_start(order, stage="sms_verification", start=timezone.now())
+    order.save()
+    sms.sms_codes_issue(order=order)
+
+
+def bureau_stage_start(*, order: Order) -> None:
+    order.bureau_at = order.bureau_at or timezone.now()
+    clock.stage_start(order, stage="bureau_review", start=timezone.now())
+    order.save()
+    events.order_forwarded(order)
+
+
+@transaction.atomic
+def sms_stage_complete(*, order_id: int) -> Order:
+    """Every required principal verified: the order moves to the bureau."""
+    order = Order.objects.select_for_update().get(pk=order_id)
+    advance(order, "sms_verified")
+    bureau_stage_start(order=order)
+    return order
+
+
+@transaction.atomic
+def sms_stage_fail(*, order_id: int, reason: str) -> Order:
+    """24 h passed or the 6th wrong entry: back to the provider, marked "SMS failed", new provider SLA."""
+    order = Order.objects.select_for_update().get(pk=order_id)
+    order.sms_failed = True
+    clock.stage_start(order, stage="provider_review", start=timezone.now())
+    advance(order, "sms_failed", reason=reason)
+    events.order_sms_failed(order, reason=reason)
+    return order
+
+
+def _bureau_order(reviewer, order_id: int) -> Order:
+    if not reviewer.is_bureau_reviewer:
+        raise forbidden()
+    order = (Order.objects.select_for_update()
+             .filter(pk=order_id, bureau_at__isnull=False, province__in=reviewer.bureau_provinces.all()).first())
+    if order is None:
+        raise not_found("订单", "order")
+    return order
+
+
+@transaction.atomic
+def bureau_approve(*, reviewer, order_id: int, note: str = "") -> Order:
+    """Apply the order to the registry in one transaction: new version, numbers, locks released."""
+    from beian.orders.services import release_locks
+
+    order = _bureau_order(reviewer, order_id)
+    if order.state != S.BUREAU_REVIEW:
+        from beian.core.errors import conflict
+
+        raise conflict("ORDER_STATE_CONFLICT", "订单不在管局审核中。", "The order is not in bureau review.")
+    state = FilingState.model_validate(order.proposed)
+    entity = Entity.objects.select_for_update().get(pk=order.entity_id) if order.entity_id else None
+    if entity is None and order.type == OrderType.ADD_ACCESS:
+        entity = Entity.objects.select_for_update().filter(number=state.entity.number).first() \
+            if state.entity.number else None
+    issued = numbers_issue(state=state, entity=entity, province=order.province)
+    entity = registry_apply(state=state, entity=entity, order=order, actor=reviewer,
+                            owner=order.applicant if entity is None else None,
+                            cancel_entity=order.type == OrderType.CANCEL_ENTITY)
+    order.entity = entity
+    order.proposed = state.to_json()
+    order.due_at = None
+    release_locks(order)
+    advance(order, "bureau_approve", actor=reviewer, reason=note, data={"issued": issued,
+                                                                         "version": entity.version})
+    numbers = {"entity": entity.number,
+               "websites": {w.name: w.number for w in entity.websites.filter(status="active")}}
+    events.order_approved(order, numbers=numbers)
+    return order
+
+
+@transaction.atomic
+def bureau_return(*, reviewer, order_id: int, reasons: list[dict]) -> Order:
+    from beian.orders.services import _reasons, mark_returned
+
+    order = _bureau_order(reviewer, order_id)
+    flags = _reasons(reasons)
+    mark_returned(order, flags)
+    advance(order, "bureau_return", actor=reviewer, reason="; ".join(f["title_zh"] for f in flags),
+            data={"flags": flags})
+    events.order_returned(order, by_bureau=True)
+    return order

@@ -1,0 +1,64 @@
+"""Stage clocks of an order: due dates stored per stage (design.md §6 Clock column, §9).
+
+Due dates are stored, not recomputed on read, so "overdue" and "due within a day" are index-backed
+queries; ``orders_recompute_due`` recomputes them when the holiday table changes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+
+from beian.workdays.services import stage_deadline, working_days_after, working_days_between
+
+
+def _province_code(order) -> str | None:
+    return order.province.code if order.province_id else None
+
+
+def stage_start(order, *, stage: str, start: dt.datetime) -> None:
+    """A stage begins: store its start and due date (and whether the calendar had to fall back)."""
+    deadline = stage_deadline(stage=stage, province_code=_province_code(order), start=start)
+    order.stage_started_at = start
+    order.due_at = deadline.at
+    order.due_fallback = deadline.is_fallback
+    order.paused_at = None
+
+
+def pause(order, *, now: dt.datetime) -> None:
+    order.paused_at = now
+
+
+def resume(order, *, now: dt.datetime) -> None:
+    """End a supplement pause: the provider due date moves by the paused working days."""
+    if order.paused_at is None or order.due_at is None:
+        return
+    paused = working_days_between(start=order.paused_at, end=now)
+    if paused:
+        deadline = working_days_after(start=order.due_at, days=paused)
+        order.due_at = deadline.at
+        order.due_fallback = order.due_fallback or deadline.is_fallback
+    order.paused_at = None
+
+
+STAGE_OF_STATE = {"provider_review": "provider_review", "sms_verification": "sms_verification",
+                  "bureau_review": "bureau_review"}
+
+
+def orders_recompute_due(*, years: set[int] | None = None) -> int:
+    """Recompute the due date of every open order whose stage clock runs (after a holiday-table change)."""
+    from beian.orders.models import Order
+
+    count = 0
+    for order in Order.objects.filter(state__in=STAGE_OF_STATE, stage_started_at__isnull=False, paused_at=None
+                                      ).select_related("province"):
+        deadline = stage_deadline(stage=STAGE_OF_STATE[order.state], province_code=_province_code(order),
+                                  start=order.stage_started_at)
+        if years and order.due_at and timezone.localtime(order.due_at).year not in years \
+                and deadline.at == order.due_at:
+            continue
+        if deadline.at != order.due_at or deadline.is_fallback != order.due_fallback:
+            Order.objects.filter(pk=order.pk).update(due_at=deadline.at, due_fallback=deadline.is_fallback)
+            count += 1
+    return count
