@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from beian.core.errors import not_found
 from beian.notify import selectors, services
@@ -101,7 +101,7 @@ def webhooks(request):
 def webhook_create(request, payload: WebhookIn):
     ep = services.webhook_create(owner=request.user, url=payload.url, events=payload.events,
                                  description=payload.description, active=payload.active)
-    return 201, _hook(ep, with_secret=True)
+    return Status(201, _hook(ep, with_secret=True))
 
 
 @router.get("/webhooks/{webhook_id}", response=WebhookOut, summary="Webhook 详情 / A webhook")
@@ -124,4 +124,4 @@ def webhook_update(request, webhook_id: int, payload: WebhookPatch):
 @router.delete("/webhooks/{webhook_id}", response={204: None}, summary="删除 Webhook / Delete a webhook")
 def webhook_delete(request, webhook_id: int):
     services.webhook_delete(owner=request.user, webhook_id=webhook_id)
-    return 204, None
+    return Status(204, None)
