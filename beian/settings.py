@@ -211,4 +211,4 @@ LOGGING = {
     "loggers": {"axes": {"level": "WARNING"}},
 }
 
-os.makedirs(VAR_DIR, exist_ok=True)
+os.makedirs(STATIC_ROOT, exist_ok=True)

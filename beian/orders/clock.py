@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.utils import timezone
-
 from beian.workdays.services import stage_deadline, working_days_after, working_days_between
 
 
@@ -24,6 +22,7 @@ def stage_start(order, *, stage: str, start: dt.datetime) -> None:
     order.due_at = deadline.at
     order.due_fallback = deadline.is_fallback
     order.paused_at = None
+    order.paused_working_days = 0
 
 
 def pause(order, *, now: dt.datetime) -> None:
@@ -39,6 +38,7 @@ def resume(order, *, now: dt.datetime) -> None:
         deadline = working_days_after(start=order.due_at, days=paused)
         order.due_at = deadline.at
         order.due_fallback = order.due_fallback or deadline.is_fallback
+        order.paused_working_days += paused
     order.paused_at = None
 
 
@@ -55,9 +55,9 @@ def orders_recompute_due(*, years: set[int] | None = None) -> int:
                                       ).select_related("province"):
         deadline = stage_deadline(stage=STAGE_OF_STATE[order.state], province_code=_province_code(order),
                                   start=order.stage_started_at)
-        if years and order.due_at and timezone.localtime(order.due_at).year not in years \
-                and deadline.at == order.due_at:
-            continue
+        if order.paused_working_days:  # keep the extension earned by supplement pauses
+            extended = working_days_after(start=deadline.at, days=order.paused_working_days)
+            deadline = type(deadline)(at=extended.at, fallback_years=deadline.fallback_years | extended.fallback_years)
         if deadline.at != order.due_at or deadline.is_fallback != order.due_fallback:
             Order.objects.filter(pk=order.pk).update(due_at=deadline.at, due_fallback=deadline.is_fallback)
             count += 1

@@ -96,6 +96,8 @@ class Order(models.Model):
     stage_started_at = models.DateTimeField(_("阶段开始"), null=True, blank=True)
     due_at = models.DateTimeField(_("当前阶段截止"), null=True, blank=True, db_index=True)
     paused_at = models.DateTimeField(_("暂停时间"), null=True, blank=True)
+    paused_working_days = models.PositiveSmallIntegerField(
+        _("暂停的工作日"), default=0, help_text=_("补充材料期间暂停的工作日，已加到本阶段截止时间上。"))
     bureau_at = models.DateTimeField(_("提交管局时间"), null=True, blank=True,
                                      help_text=_("首次进入管局审核的时间；管局审核员从此可见。"))
     due_fallback = models.BooleanField(_("截止日期按周一至周五估算"), default=False,

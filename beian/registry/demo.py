@@ -54,11 +54,13 @@ def beijing_individual_state() -> dict:
         "entity": {
             "type": "个人", "name": "张小明", "certificate_type": "居民身份证", "certificate_number": BJ_PERSON_ID,
             "province": "110000", "city": "北京市", "district": "海淀区",
-            "certificate_address": "北京市海淀区中关村大街 1 号", "communication_address": "海淀区中关村大街 1 号 3 单元 502",
+            "certificate_address": "北京市海淀区中关村大街 1 号",
+            "communication_address": "海淀区中关村大街 1 号 3 单元 502",
             "principal": principal,
         },
         "websites": [
-            {"key": "n1", "name": "小明的技术笔记", "home_url": "www.xiaoming-notes.cn", "service_content": ["博客/个人空间"],
+            {"key": "n1", "name": "小明的技术笔记", "home_url": "www.xiaoming-notes.cn",
+             "service_content": ["博客/个人空间"],
              "languages": ["中文简体"], "domains": ["xiaoming-notes.cn"], "principal": principal,
              "remarks": "个人技术博客，记录编程学习笔记，无交互功能。",
              "access": [{"key": "a1", "provider": "本接入商", "method": "云接入", "region": "北京市",

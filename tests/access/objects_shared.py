@@ -57,7 +57,8 @@ def _order_builder(state: str):
         return Order.objects.create(
             type=OrderType.CHANGE_ENTITY, state=state, applicant=world.user("owner"), entity=entity,
             province=Province.objects.get(code=OWN_PROVINCE), base_version=entity.version,
-            submitted_at=now if submitted else None, stage_started_at=now if submitted else None)
+            submitted_at=now if submitted else None, stage_started_at=now if submitted else None,
+            bureau_at=now if state in (OrderState.BUREAU_REVIEW, OrderState.APPROVED) else None)
 
     build.__name__ = f"order_{state}"
     return build
