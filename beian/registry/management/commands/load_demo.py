@@ -43,7 +43,7 @@ class Command(BaseCommand):
             filed_entity_create(owner=users["zj_company"], state=zhejiang_enterprise_state())
         if not hasattr(users["bj_person"], "entity"):
             filed_entity_create(owner=users["bj_person"], state=beijing_individual_state())
-        self.stdout.write("\nDemo logins (password for all: %s)\n" % PASSWORD)
+        self.stdout.write(f"\nDemo logins (password for all: {PASSWORD})\n")
         for username, _role, _p, label in ACCOUNTS:
             self.stdout.write(f"  {username:<12} {label}")
         self.stdout.write("")
