@@ -33,3 +33,9 @@ def bureau_return(request, order_id: int, payload: ReturnIn):
     order = services.bureau_return(reviewer=request.user, order_id=order_id,
                                    reasons=[r.dict() for r in payload.reasons])
     return _fresh(request, order)
+
+
+# SMS verification (短信核验): public verify/resend and the order's SMS status, in their own module.
+from beian.bureau.sms_api import router as sms_router  # noqa: E402
+
+router.add_router("", sms_router)
