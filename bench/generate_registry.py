@@ -273,7 +273,8 @@ class Generator:
         self.perm_ric = _Perm(birth_days * 1000, seed * 7919)
         self.perm_org_digits = _Perm(10**8, seed * 104729)
         self.perm_org_ma = _Perm(31**6, seed * 1299709)
-        self.perm_mobile = _Perm(10**9, seed * 15485863)
+        self.perm_mobile = _Perm(10**8, seed * 15485863)
+        self.address_windows: dict[str, list[tuple[int, int]]] = {}
 
     # -- small builders
 
@@ -290,7 +291,21 @@ class Generator:
     def _fmt(self, ts: int) -> str:
         return time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(ts)) + self.tz
 
-    def _person(self, *, index: int, slot: int, district_code: str, approved: int,
+    def _address_code(self, candidates: list[str], year: int) -> str:
+        """The first candidate that was a valid ID address code in ``year``."""
+        for code in candidates:
+            windows = self.address_windows.get(code)
+            if windows is None:
+                windows = self.address_windows[code] = rd.address_code_windows(code)
+            if any(start <= year <= end for start, end in windows):
+                return code
+        return rd.ADDRESS_LAST_RESORT
+
+    def _mobile(self, index: int, slot: int) -> str:
+        """A mobile unique to (entity index, slot): slot 0 entity principal, 1–6 websites, 7 emergency."""
+        return f"{self.rng.choice(rd.MOBILE_PREFIXES)}{self.perm_mobile(index * 8 + slot):08d}"
+
+    def _person(self, *, index: int, slot: int, addresses: list[str], approved: int,
                 unique_birth: int | None = None) -> dict:
         """A person with a valid resident ID; ``unique_birth`` (from the bijection) makes the ID unique."""
         rng = self.rng
@@ -308,14 +323,14 @@ class Generator:
         given = [rng.choice(pool) for _ in range(1 if rng.random() < 0.35 else 2)]
         name = surname + "".join(c for c, _ in given)
         pinyin = surname_py + "".join(p for _, p in given)
-        number = rd.make_ric(address=district_code, birth=birth_day.strftime("%Y%m%d"), sequence=seq)
+        address = self._address_code(addresses, birth_day.year)
+        number = rd.make_ric(address=address, birth=birth_day.strftime("%Y%m%d"), sequence=seq)
         # ID card: issued at 16 or later, within the 10 years before approval; 10/20 years or long-term.
         earliest = max(_add_years(birth_day, 16).toordinal(), approved_day.toordinal() - 3650)
         issued = dt.date.fromordinal(rng.randint(min(earliest, approved_day.toordinal()), approved_day.toordinal()))
         age = issued.year - birth_day.year
         valid_to = None if age >= 46 else _add_years(issued, 10 if age < 26 else 20)
-        mobile_digits = self.perm_mobile(index * 8 + slot)
-        mobile = f"1{rng.choice('3335555788889')}{mobile_digits:09d}"
+        mobile = self._mobile(index, slot)
         return {"name": name, "pinyin": pinyin, "given": "".join(c for c, _ in given), "number": number,
                 "valid_from": issued.isoformat(), "valid_to": valid_to.isoformat() if valid_to else None,
                 "mobile": mobile, "birth": birth_day}
@@ -373,9 +388,10 @@ class Generator:
             if year < birth_year + 19:
                 year = rng.randint(min(birth_year + 19, self.as_of.year), self.as_of.year)
         approved = self._ts(year)
-        owner = self._person(index=index, slot=0, district_code=district_code,
+        addresses = [district_code, city_code, province.code, *rd.ADDRESS_FALLBACKS.get(province.code, [])]
+        owner = self._person(index=index, slot=0, addresses=addresses,
                              approved=approved, unique_birth=unique_birth)
-        emergency = f"1{rng.choice('35789')}{self.perm_mobile(index * 8 + 7):09d}"
+        emergency = self._mobile(index, 7)
         road = rng.choice(rd.ROADS)
         street = f"{road}{rng.randint(1, 999)}号"
         prefix = city if province.code in rd.MUNICIPALITIES else province.name + city
@@ -451,7 +467,7 @@ class Generator:
             if individual or rng.random() < 0.5:
                 person, email, site_emergency = owner, owner_email, emergency
             else:
-                person = self._person(index=index, slot=1 + j, district_code=district_code, approved=site_ts)
+                person = self._person(index=index, slot=1 + j, addresses=addresses, approved=site_ts)
                 email = f"{person['pinyin']}@{domains[0][1]}"
                 site_emergency = emergency
             principal_id = self._principal_row("website", person, email, site_emergency)
@@ -566,12 +582,13 @@ def database_bytes() -> int:
             cursor.execute("SELECT pg_database_size(current_database())")
             return cursor.fetchone()[0]
     name = str(connection.settings_dict["NAME"])
-    total = 0
-    for suffix in ("", "-wal", "-shm"):
-        path = Path(name + suffix)
-        if path.is_file():
-            total += path.stat().st_size
-    return total
+    if not Path(name).is_file():  # in-memory (the test database): pages in use
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA page_count")
+            pages = cursor.fetchone()[0]
+            cursor.execute("PRAGMA page_size")
+            return pages * cursor.fetchone()[0]
+    return sum(Path(name + s).stat().st_size for s in ("", "-wal", "-shm") if Path(name + s).is_file())
 
 
 def _data_directory() -> Path | None:

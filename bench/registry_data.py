@@ -68,6 +68,39 @@ def ric_is_valid(number: str) -> bool:
     return len(number) == 18 and number[:17].isdigit() and number[17] == ric_check(number[:17])
 
 
+def address_code_windows(code: str) -> list[tuple[int, int]]:
+    """Years in which ``code`` was a valid resident-ID address code, from python-stdnum's division history.
+
+    An ID's address code must have existed in the holder's birth year (stdnum and ``validate_resident_id``
+    check it); an empty list means the code is unknown.
+    """
+    from stdnum import numdb
+
+    info = {k: v for _part, props in numdb.get("cn/loc").info(code) for k, v in props.items()}
+    if "county" not in info:
+        return []
+    windows = []
+    for county in info["county"].split(","):
+        if not county.startswith("["):
+            windows.append((0, 9999))
+            continue
+        start, end = county[1:].split("]")[0].split("-")
+        windows.append((int(start) if start else 0, int(end) if end else 9999))
+    return windows
+
+
+# Address codes for people born before a province-level division existed in its present form.
+ADDRESS_FALLBACKS = {"500000": ["510200"], "460000": ["440000"]}
+ADDRESS_LAST_RESORT = "110105"  # 北京市朝阳区, valid in every year
+
+# Mobile prefixes that are assigned (libphonenumber metadata), common ones repeated for weight.
+MOBILE_PREFIXES = (
+    "130 131 132 133 134 135 136 137 138 139 130 131 132 135 136 137 138 139 150 151 152 153 155 156 157 158 159 "
+    "150 151 152 158 159 180 181 182 183 184 185 186 187 188 189 180 186 187 188 189 173 176 177 178 199 198 191 "
+    "166 147 145 175"
+).split()
+
+
 def entity_number(abbr: str, year: int, serial: int) -> str:
     """Entity filing number: 10-digit serial with the 4-digit year from 2020 on, 8 digits (yy) before."""
     if year >= 2020:
