@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import datetime as dt
+from django.db import transaction
 
 from beian.core.state import FilingState
 
@@ -69,7 +69,8 @@ def beijing_individual_state() -> dict:
     }
 
 
-def filed_entity_create(*, owner, state: dict, approved_on: dt.datetime | None = None):
+@transaction.atomic
+def filed_entity_create(*, owner, state: dict):
     """Put a filing straight into the registry with bureau-style numbers (demo data and test fixtures only)."""
     from beian.bureau.numbers import numbers_issue
     from beian.registry.models import Province
