@@ -395,7 +395,7 @@ def sms_timeouts_fail(*, now=None) -> int:
 
 def sms_status(*, order) -> dict:
     """Who is pending / verified in the order's latest SMS stage, the window end and the wrong entries left."""
-    from beian.bureau.models import SmsSession
+    from beian.bureau.models import SmsSession, SmsSessionStatus
 
     session = SmsSession.objects.filter(order=order).order_by("-id").first()
     if session is None:
@@ -409,7 +409,10 @@ def sms_status(*, order) -> dict:
             principals.append({"role": p["role"], "website_key": p.get("website_key"), "name": p.get("name", ""),
                                "phone": mask_phone(challenge.phone), "verified": challenge.verified_at is not None,
                                "verified_at": challenge.verified_at})
-    return {"order_id": order.pk, "order_state": order.state, "status": session.status,
+    status = session.status
+    if status == SmsSessionStatus.OPEN and order.state != "sms_verification":
+        status = SmsSessionStatus.CLOSED  # the stage was ended outside the SMS services
+    return {"order_id": order.pk, "order_state": order.state, "status": status,
             "window_ends_at": session.window_ends_at, "wrong_attempts": session.wrong_attempts,
             "attempts_left": max(0, SMS_WRONG_TOLERATED - session.wrong_attempts), "pending": pending,
             "principals": principals}

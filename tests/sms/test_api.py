@@ -104,3 +104,18 @@ def test_resend_is_rate_limited(flow, entity_order, settings):
     assert flow.resend(ENTITY_PHONE, ENTITY_SUFFIX).status_code == 200
     r = flow.resend(ENTITY_PHONE, ENTITY_SUFFIX)
     assert r.status_code == 429 and r.json_body["errors"][0]["code"] == "RATE_LIMITED" and r["Retry-After"]
+
+
+def test_status_after_the_stage(flow, entity_order):
+    oid = entity_order["id"]
+    flow.verify(ENTITY_PHONE, ENTITY_SUFFIX, code_for(ENTITY_PHONE))
+    body = flow.me.get(f"/api/bureau/orders/{oid}/sms").json_body
+    assert body["status"] == "passed" and body["order_state"] == "bureau_review" and body["pending"] == 0
+
+
+def test_a_stage_ended_elsewhere_is_not_shown_open(flow, entity_order):
+    from beian.bureau.services import sms_stage_complete
+
+    sms_stage_complete(order_id=entity_order["id"])
+    body = flow.me.get(f"/api/bureau/orders/{entity_order['id']}/sms").json_body
+    assert body["status"] == "closed" and body["order_state"] == "bureau_review"
