@@ -122,3 +122,23 @@ def test_webhook_limit(applicant, api):
         assert client.post("/api/notify/webhooks", {"url": f"https://example.com/{i}"}).status_code == 201
     res = client.post("/api/notify/webhooks", {"url": "https://example.com/11"})
     assert res.status_code == 400 and res.json_body["errors"][0]["code"] == "WEBHOOK_LIMIT"
+
+
+@pytest.mark.parametrize("model", ["outbox", "deliverylog", "inboxmessage", "webhookendpoint", "smsmessage"])
+def test_admin_pages_render(model, operator, applicant, receiver):
+    from django.test import Client
+
+    WebhookEndpoint.objects.create(owner=applicant, url=receiver.url, events=["*"])
+    _deliver(applicant)
+    from beian.notify.services import sms_queue
+
+    sms_queue(event="sms_code", phone="13800000000", context={"code": "1"})
+    outbox_deliver_batch(limit=100)
+    client = Client()
+    client.force_login(operator, backend="django.contrib.auth.backends.ModelBackend")
+    assert client.get(f"/admin/notify/{model}/").status_code == 200
+    from django.apps import apps
+
+    obj = apps.get_model("notify", model).objects.first()
+    assert client.get(f"/admin/notify/{model}/{obj.pk}/change/").status_code == 200
+    assert client.get("/admin/core/sweeprun/").status_code == 200
