@@ -73,3 +73,13 @@ def order_rejected(order, *, reason: str) -> None:
 
 def order_expired(order) -> None:
     _queue("order_expired", order, [order.applicant])
+
+
+def order_overdue(order, *, day: str) -> None:
+    # "seq" = the day, so a reviewer is reminded once a day and never twice for the same day.
+    _queue("order_overdue", order, _reviewers(order), seq=f"overdue-{day}")
+
+
+def change_date_reminder(order, *, day: str, lag_days: int) -> None:
+    _queue("change_date_reminder", order, [order.applicant], seq=f"lag-{day}", lag_days=lag_days,
+           change_date=order.change_date.isoformat())

@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-import idna
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from pydantic import ValidationError as PydanticValidationError
 
 from beian.core.diff import filing_diff
-from beian.core.errors import BeianError, ErrorItem, conflict, error, forbidden, not_found
+from beian.core.errors import BeianError, ErrorItem, Finding, conflict, error, forbidden, not_found
 from beian.core.state import FilingState, strip_read_only
+from beian.core.validators import normalize_domain
 from beian.orders import clock, events
 from beian.orders.models import (
     CANCEL_TYPES,
@@ -33,6 +33,7 @@ from beian.orders.types import change_type_from_diff
 from beian.orders.workflow import EDITABLE_STATES, advance
 from beian.registry.models import Entity, EntityType, Province, RecordStatus, Website
 from beian.registry.selectors import entity_of_applicant, filing_state_of
+from beian.registry.validation import filing_state_errors, filing_state_normalize
 from beian.rules.engine import CATALOGUE_VERSION, RuleContext, findings_raise, rules_run
 from beian.rules.workflow_rules import refusal
 
@@ -44,21 +45,15 @@ CHANGE = "change"  # the one entry point for changes; the type is derived from t
 
 
 def domain_ascii(name: str) -> str:
+    """The ASCII registrable form used for locks and lookups; an invalid name (refused by the rules) as typed."""
     try:
-        return idna.encode(name, uts46=True).decode("ascii").rstrip(".")
-    except idna.IDNAError:
-        return name.lower()
+        return normalize_domain(name).registrable_ascii
+    except BeianError:
+        return name.strip().lower()
 
 
 def domain_lock_key(name: str) -> str:
     return f"domain:{domain_ascii(name)}"
-
-
-def _normalise_domain(name: str) -> str:
-    try:
-        return idna.decode(idna.encode(name.strip(), uts46=True)).rstrip(".")
-    except idna.IDNAError:
-        return name.strip()
 
 
 def _parse_state(data: dict | FilingState) -> FilingState:
@@ -74,12 +69,6 @@ def _parse_state(data: dict | FilingState) -> FilingState:
                                    message_zh=f"备案信息格式不正确：{err.get('msg')}",
                                    message_en=f"Invalid filing data: {err.get('msg')}"))
         raise BeianError(errors=items, status=422)
-    for site in state.websites:
-        site.domains = [_normalise_domain(d) for d in site.domains if d and d.strip()]
-    try:
-        from beian.registry.validation import filing_state_normalize
-    except ImportError:  # the validators module lands separately
-        return state
     return filing_state_normalize(state)
 
 
@@ -219,12 +208,6 @@ def order_findings(*, order: Order, stage: str = "submit", extra: dict | None = 
     """Run the rule catalogue over the order (also the catalogue validation of the state)."""
     ctx = _rule_context(order, extra=extra)
     findings = rules_run(ctx, stage=stage)
-    try:
-        from beian.registry.validation import filing_state_errors
-    except ImportError:
-        return findings
-    from beian.core.errors import Finding
-
     for item in filing_state_errors(ctx.proposed):
         findings.append(Finding(code=item.code, severity="error", message_zh=item.message_zh,
                                 message_en=item.message_en, field=item.field))

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from beian.core.diff import filing_diff
 from beian.core.state import FilingState, PrincipalState
+from beian.core.validators import normalize_domain
 from beian.registry.models import (
     Access,
     AccessProvider,
@@ -33,12 +34,6 @@ def _principal_write(principal: Principal | None, data: PrincipalState, role: st
         setattr(principal, name, getattr(data, name))
     principal.save()
     return principal
-
-
-def _domain_ascii(name: str) -> str:
-    import idna
-
-    return idna.encode(name, uts46=True).decode("ascii")
 
 
 def _cancel_website(website: Website) -> None:
@@ -127,7 +122,7 @@ def _sync_domains(website: Website, names: list[str]) -> None:
                 current[name].sort = sort
                 current[name].save(update_fields=["sort"])
             continue
-        Domain.objects.create(website=website, name=name, ascii=_domain_ascii(name), sort=sort)
+        Domain.objects.create(website=website, name=name, ascii=normalize_domain(name).ascii, sort=sort)
     for name, domain in current.items():
         if name not in names:
             domain.status = CANCELLED
