@@ -3,7 +3,7 @@
 import threading
 
 import pytest
-from django.db import close_old_connections, connection
+from django.db import connection, connections
 
 from beian.core.errors import BeianError
 from beian.orders import services
@@ -30,7 +30,7 @@ def _run_together(funcs):
         except BaseException as exc:  # noqa: BLE001 - the test inspects it
             results[i] = exc
         finally:
-            close_old_connections()
+            connections.close_all()  # threads own their connections
 
     threads = [threading.Thread(target=run, args=(i, f)) for i, f in enumerate(funcs)]
     for t in threads:
