@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "beian.rules",
     "beian.orders",
     "beian.bureau",
+    "beian.materials",
     "beian.notify",
     "beian.lookup",
     "beian.web",

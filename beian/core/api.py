@@ -135,7 +135,7 @@ def register_routers() -> None:
     """Mount each app's router; an app that has no API yet simply has no ``api`` module."""
     import importlib
 
-    for app in ("accounts", "registry", "orders", "bureau", "rules", "notify", "workdays", "lookup"):
+    for app in ("accounts", "registry", "orders", "bureau", "rules", "materials", "notify", "workdays", "lookup"):
         try:
             module = importlib.import_module(f"beian.{app}.api")
         except ModuleNotFoundError as exc:

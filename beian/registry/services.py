@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils import timezone
 
 from beian.core.diff import filing_diff
@@ -25,6 +26,9 @@ from beian.registry.models import (
 from beian.registry.selectors import filing_state_of
 
 ACTIVE, CANCELLED = RecordStatus.ACTIVE, RecordStatus.CANCELLED
+
+# Sent after commit whenever an approval changed an entity's filing (e.g. the public lookup drops its cache).
+registry_changed = Signal()
 
 
 def _principal_write(principal: Principal | None, data: PrincipalState, role: str) -> Principal:
@@ -106,6 +110,8 @@ def registry_apply(*, state: FilingState, entity: Entity | None, order=None, act
     after = filing_state_of(entity)
     RegistryVersion.objects.create(entity=entity, version=entity.version, snapshot=after.to_json(),
                                    diff=filing_diff(before, after), order=order, actor=actor)
+    entity_id = entity.pk
+    transaction.on_commit(lambda: registry_changed.send(sender=Entity, entity_id=entity_id))
     return entity
 
 

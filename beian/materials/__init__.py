@@ -1,0 +1,1 @@
+"""Materials: the requirement catalogue, uploads, storage, machine checks, agreements, evidence."""
