@@ -74,7 +74,13 @@ def return_reasons(request):
 
 @router.get("/{order_id}", response=OrderOut)
 def order_detail(request, order_id: int):
-    return _out(selectors.order_get(user=request.user, order_id=order_id))
+    order = selectors.order_get(user=request.user, order_id=order_id)
+    if request.user.is_staff_role:  # staff see full certificate numbers: audit-logged (design.md §2)
+        from beian.registry.models import StaffViewLog
+
+        StaffViewLog.objects.create(user=request.user, entity_id=order.entity_id, order_id=order.pk,
+                                    what="order_certificate_numbers")
+    return _out(order)
 
 
 @router.put("/{order_id}", response=OrderOut, summary="保存草稿或修改被退回的订单")

@@ -68,3 +68,14 @@ def test_rename_returned_fixed_approved(api, applicant, reviewer, bureau_zj, zj_
     events = list(OrderHistory.objects.filter(order_id=order["id"]).values_list("event", flat=True))
     assert events == ["create", "submit", "claim", "return", "resubmit", "claim", "approve_to_sms", "sms_verified",
                       "bureau_approve"]
+
+
+def test_staff_views_of_certificate_numbers_are_audit_logged(api, applicant, reviewer, zj_entity):
+    from beian.registry.models import StaffViewLog
+
+    order = api(applicant).post("/api/orders/", {"type": "change"}).json_body
+    api(applicant).get(f"/api/orders/{order['id']}")
+    api(applicant).get("/api/registry/mine")
+    assert not StaffViewLog.objects.exists()  # the owner's own views are not staff views
+    api(reviewer).get(f"/api/registry/entities/{zj_entity.pk}")
+    assert StaffViewLog.objects.filter(user=reviewer, entity=zj_entity, what="certificate_numbers").count() == 1
