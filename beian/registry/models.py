@@ -362,7 +362,7 @@ class RegistryVersion(models.Model):
     entity = models.ForeignKey(Entity, verbose_name=_("主体"), on_delete=models.PROTECT, related_name="versions")
     version = models.PositiveIntegerField(_("版本"))
     snapshot = models.JSONField(_("快照"))
-    diff = models.JSONField(_("变更内容"), default=list)
+    diff = models.JSONField(_("变更内容"), default=list, blank=True)
     order = models.ForeignKey("orders.Order", verbose_name=_("订单"), null=True, blank=True,
                               on_delete=models.PROTECT, related_name="+")
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True,
