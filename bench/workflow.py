@@ -28,6 +28,7 @@ calls it with a tiny N and no timing assertions).
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import re
 import sys
@@ -72,14 +73,14 @@ def _person(i: int, salt: int) -> str:
 
 
 def _ric(division: str, i: int, salt: int) -> str:
-    year = 2000 + (i * 7 + salt) % 6  # every division code below is valid from 2000 on
-    month = 1 + (i + salt) % 12
-    day = 1 + (i * 3 + salt) % 28
-    return make_ric(address=division, birth=f"{year}{month:02d}{day:02d}", sequence=(i * 13 + salt) % 1000)
+    """A distinct valid ID per (i, salt < 3): born 2000-01-01 plus k // 1000 days, sequence k % 1000."""
+    k = 3 * i + salt
+    birth = dt.date(2000, 1, 1) + dt.timedelta(days=k // 1000)  # the division codes below are valid from 2000
+    return make_ric(address=division, birth=birth.strftime("%Y%m%d"), sequence=k % 1000)
 
 
 def _mobile(prefix: str, i: int, salt: int) -> str:
-    return f"{prefix}{(i * 2 + salt) % 100_000_000:08d}"
+    return f"{prefix}{(3 * i + salt) % 100_000_000:08d}"
 
 
 def _principal(name: str, cert: str, mobile: str, email: str) -> dict:
@@ -89,7 +90,10 @@ def _principal(name: str, cert: str, mobile: str, email: str) -> dict:
 
 
 def order_state(i: int, tag: str) -> dict:
-    """The proposed FilingState of benchmark order ``i``: even = enterprise (2 phones), odd = individual."""
+    """The proposed FilingState of benchmark order ``i``: even = enterprise (2 phones), odd = individual.
+
+    ``i`` counts over every run on the database (certificate numbers and phones stay unique); ``tag`` names the
+    run (domains)."""
     code, city, district, division, region, prefix = PROVINCES[i % len(PROVINCES)]
     domain = f"wf{tag}x{i}.cn"
     ip = f"47.96.{(i // 250) % 250 + 1}.{i % 250 + 1}"
@@ -99,16 +103,17 @@ def order_state(i: int, tag: str) -> dict:
         trade = _trade(i)
         org = f"{i % 10**8:08d}"
         uscc = make_uscc(authority="9", category="1", division=division, org_body=org)
-        rep = _principal(_person(i, 0), _ric(division, i, 1), _mobile(prefix, i, 0), f"rep{i}@{domain}")
-        web = _principal(_person(i, 5), _ric(division, i, 2), _mobile(prefix, i, 1), f"web{i}@{domain}")
-        entity = {"type": "企业", "name": f"{city[:-1]}{trade}网络科技有限公司", "certificate_type": "营业执照（个人或企业）",
-                  "certificate_number": uscc, "province": code, "city": city, "district": district,
+        rep = _principal(_person(i, 0), _ric(division, i, 0), _mobile(prefix, i, 0), f"rep{i}@{domain}")
+        web = _principal(_person(i, 5), _ric(division, i, 1), _mobile(prefix, i, 1), f"web{i}@{domain}")
+        entity = {"type": "企业", "name": f"{city[:-1]}{trade}网络科技有限公司",
+                  "certificate_type": "营业执照（个人或企业）", "certificate_number": uscc,
+                  "province": code, "city": city, "district": district,
                   "certificate_address": f"{city}{district}文三路 {i % 900 + 1} 号",
                   "communication_address": f"{district}文三路 {i % 900 + 1} 号", "principal": rep}
         site = {"key": "n1", "name": f"{trade}官网", "home_url": f"www.{domain}", "service_content": ["单位门户网站"],
                 "languages": ["中文简体"], "domains": [domain], "principal": web, "access": access}
     else:
-        person = _principal(_person(i, 0), _ric(division, i, 3), _mobile(prefix, i, 0), f"me{i}@{domain}")
+        person = _principal(_person(i, 0), _ric(division, i, 2), _mobile(prefix, i, 2), f"me{i}@{domain}")
         entity = {"type": "个人", "name": person["name"], "certificate_type": "居民身份证",
                   "certificate_number": person["certificate_number"], "province": code, "city": city,
                   "district": district, "certificate_address": f"{city}{district}中山路 {i % 900 + 1} 号",
@@ -178,6 +183,7 @@ def prepare(*, n: int, tag: str, workers: int = 1) -> tuple[Actors | list[Actors
     from django.contrib.auth.hashers import make_password
 
     from beian.accounts.models import Role, User
+    from beian.orders.models import Order
     from beian.orders.services import order_create
     from beian.registry.models import Province
 
@@ -194,7 +200,9 @@ def prepare(*, n: int, tag: str, workers: int = 1) -> tuple[Actors | list[Actors
                                    email=f"a{i}@wf{tag}.example") for i in range(n)], batch_size=1000)
     applicants = {u.username: u for u in User.objects.filter(username__startswith=f"wf{tag}-a")}
     ordered = [applicants[f"wf{tag}-a{i}"] for i in range(n)]
-    order_ids = [order_create(user=ordered[i], type="new_filing", proposed=order_state(i, tag)).pk for i in range(n)]
+    base = Order.objects.count()  # earlier runs on this database: keep certificate numbers and phones unique
+    order_ids = [order_create(user=ordered[i], type="new_filing", proposed=order_state(base + i, tag)).pk
+                 for i in range(n)]
     actors = [Actors(reviewer=r, bureau=b, applicants=ordered[w::workers]) for w, (r, b) in enumerate(staff)]
     return (actors if workers > 1 else actors[0]), order_ids
 

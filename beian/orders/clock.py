@@ -8,7 +8,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-from beian.workdays.services import stage_deadline, working_days_after, working_days_between
+from django.utils import timezone
+
+from beian.workdays.services import (
+    Deadline,
+    local_date,
+    missing_years,
+    stage_deadline,
+    working_days_after,
+    working_days_between,
+)
 
 
 def _province_code(order) -> str | None:
@@ -42,6 +51,8 @@ def resume(order, *, now: dt.datetime) -> None:
     order.paused_at = None
 
 
+PROVIDER_STAGES = frozenset({"provider_review", "supplement_requested"})
+
 STAGE_OF_STATE = {"provider_review": "provider_review", "sms_verification": "sms_verification",
                   "bureau_review": "bureau_review"}
 
@@ -62,3 +73,45 @@ def orders_recompute_due(*, years: set[int] | None = None) -> int:
             Order.objects.filter(pk=order.pk).update(due_at=deadline.at, due_fallback=deadline.is_fallback)
             count += 1
     return count
+
+
+def _current_fallback_years(order) -> set[int]:
+    """The years the stored due date had to assume Monday–Friday for (``due_fallback`` keeps only a flag)."""
+    if not order.due_fallback or order.due_at is None:
+        return set()
+    first = local_date(order.stage_started_at or order.due_at).year
+    return missing_years(range(first, local_date(order.due_at).year + 1))
+
+
+def expected_completion(order, *, now: dt.datetime | None = None) -> Deadline | None:
+    """When the order is expected to be done if every remaining stage uses its full SLA (shown to the applicant).
+
+    From the current stage's stored due date, then the remaining stages in order: provider review → SMS window
+    (24 h, only when someone must verify) → the bureau SLA of the order's province. A supplement pause moves the
+    provider due date by the working days paused so far (``now``: default the current time). The ``Deadline``
+    names every year that had to fall back to Monday–Friday (its ``warning()`` is what the order shows).
+    None when no stage clock runs: drafts, returned orders (the applicant holds them) and ended orders.
+    """
+    if order.due_at is None or order.state not in PROVIDER_STAGES | {"sms_verification", "bureau_review"}:
+        return None
+    province = _province_code(order)
+    at = order.due_at
+    years = _current_fallback_years(order)
+
+    def then(deadline: Deadline) -> None:
+        nonlocal at
+        at = deadline.at
+        years.update(deadline.fallback_years)
+
+    if order.state == "supplement_requested" and order.paused_at is not None:
+        paused = working_days_between(start=order.paused_at, end=now or timezone.now())
+        if paused:
+            then(working_days_after(start=at, days=paused))
+    if order.state in PROVIDER_STAGES:
+        from beian.bureau.services import sms_verifiers
+
+        if sms_verifiers(order):
+            then(stage_deadline(stage="sms_verification", province_code=province, start=at))
+    if order.state != "bureau_review":
+        then(stage_deadline(stage="bureau_review", province_code=province, start=at))
+    return Deadline(at=at, fallback_years=frozenset(years))

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.utils import timezone
-from ninja import Schema
+from ninja import Field, Schema
 
 
 class OrderCreateIn(Schema):
@@ -54,6 +54,12 @@ class IdentityIn(Schema):
     website_key: str
 
 
+class WarningOut(Schema):
+    code: str
+    message_zh: str
+    message_en: str
+
+
 class OrderOut(Schema):
     id: int
     type: str
@@ -76,12 +82,19 @@ class OrderOut(Schema):
     submitted_at: dt.datetime | None
     due_at: dt.datetime | None
     due_fallback: bool
+    expected_completion_at: dt.datetime | None = Field(
+        None, description="预计办结时间：当前阶段截止 + 其余阶段时限（初审 → 短信核验 24 小时 → 本省管局时限）")
+    expected_completion_warning: WarningOut | None = Field(
+        None, description="所涉年份尚无节假日数据时的提示（按周一至周五估算）")
     ended_at: dt.datetime | None
     created_at: dt.datetime
     last_edited_at: dt.datetime
 
     @staticmethod
     def from_order(order, *, support_after: int) -> OrderOut:
+        from beian.orders.clock import expected_completion
+
+        expected = expected_completion(order)
         return OrderOut(
             id=order.pk, type=order.type, type_display=str(order.get_type_display()), state=order.state,
             state_display=str(order.get_state_display()), entity_id=order.entity_id,
@@ -91,6 +104,8 @@ class OrderOut(Schema):
             contact_support=order.return_count >= support_after, sms_failed=order.sms_failed,
             claimed_by=order.claimed_by.username if order.claimed_by_id else None,
             submitted_at=order.submitted_at, due_at=order.due_at, due_fallback=order.due_fallback,
+            expected_completion_at=expected.at if expected else None,
+            expected_completion_warning=expected.warning() if expected else None,
             ended_at=order.ended_at, created_at=order.created_at, last_edited_at=order.last_edited_at,
         )
 
