@@ -106,6 +106,10 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "beian_cache"}}
+# Public lookup (docs/lookup.md): answer cache lifetime (0 = off) and rate limits as "requests/seconds".
+BEIAN_LOOKUP_CACHE_SECONDS = env_int("BEIAN_LOOKUP_CACHE_SECONDS", 300 if REDIS_URL else 0, minimum=0)
+BEIAN_LOOKUP_RATE_ADDRESS = env_str("BEIAN_LOOKUP_RATE_ADDRESS", "300/60")
+BEIAN_LOOKUP_RATE_TOKEN = env_str("BEIAN_LOOKUP_RATE_TOKEN", "3000/60")
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

@@ -13,5 +13,6 @@ urlpatterns = [
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("beian.accounts.urls")),
+    path("lookup/", include("beian.lookup.urls")),
     path("", include("beian.web.urls")),
 ]
