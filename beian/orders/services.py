@@ -34,7 +34,7 @@ from beian.orders.workflow import EDITABLE_STATES, advance
 from beian.registry.models import Entity, EntityType, Province, RecordStatus, Website
 from beian.registry.selectors import entity_of_applicant, filing_state_of
 from beian.registry.validation import filing_state_errors, filing_state_normalize
-from beian.rules.engine import CATALOGUE_VERSION, RuleContext, findings_raise, rules_run
+from beian.rules.engine import RuleContext, catalogue_version, findings_raise, rules_run
 from beian.rules.workflow_rules import refusal
 
 S = OrderState
@@ -252,7 +252,7 @@ def order_submit(*, user, order_id: int) -> Order:
     _acquire_locks(order)
     now = timezone.now()
     order.findings = [f.as_dict() for f in findings]
-    order.rules_version = CATALOGUE_VERSION
+    order.rules_version = catalogue_version()
     order.submitted_at = now
     clock.stage_start(order, stage="provider_review", start=now)
     advance(order, "submit", actor=user)
@@ -273,7 +273,7 @@ def order_resubmit(*, user, order_id: int) -> Order:
     findings_raise(findings)
     _acquire_locks(order)
     order.findings = [f.as_dict() for f in findings]
-    order.rules_version = CATALOGUE_VERSION
+    order.rules_version = catalogue_version()
     order.sms_failed = False
     clock.stage_start(order, stage="provider_review", start=timezone.now())
     advance(order, "resubmit", actor=user)

@@ -1,18 +1,27 @@
 """The rules engine: one catalogue of rules, each with a stable code, producing findings (design.md §5.2, §7).
 
 A rule is a function ``(ctx) -> Iterable[Finding]`` registered with :func:`rule`. The same runner serves
-pre-flight checks, submission and the reviewer's view; the workflow's refusals are rules here too, so every
-refusal has a code. Later catalogues (names, domains, principals, …) register more rules in their modules.
+pre-flight checks (the whole draft, or one field path and the rules that read it), submission and the
+reviewer's view; the workflow's refusals are rules here too, so every refusal has a code. Rule modules
+register their rules when imported (:func:`_load_rule_modules`).
+
+Each rule declares the field paths it ``reads`` (patterns with ``[]`` for any key: ``websites[].name``), so a
+one-field pre-flight call runs only the rules that depend on that field. The province differences a rule
+uses are data (``ProvinceRule``, word lists, TLDs, IP ranges: :mod:`beian.rules.data`), never literals.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from beian.core.errors import BeianError, Finding
 
-# Stages at which a rule runs: "preflight" while typing, "submit" on submit and resubmit.
+# Stages at which a rule runs: "preflight" while typing, "submit" on submit and resubmit; "resubmit" and
+# "action" rules are run by the services for those events only.
 STAGES = ("preflight", "submit")
 
 
@@ -24,6 +33,16 @@ class RuleSpec:
     stages: tuple[str, ...]
     func: Callable[..., Iterable[Finding]]
     order_types: frozenset[str] | None = None  # None = every type
+    reads: tuple[str, ...] = ()  # field path patterns the rule depends on; () = whole-order rule
+    title_zh: str = ""
+    title_en: str = ""
+    hint_zh: str = ""
+    hint_en: str = ""
+    overrides: tuple[str, ...] = ()  # ProvinceRule fields / data tables the rule reads
+
+    @property
+    def module(self) -> str:
+        return self.func.__module__
 
 
 @dataclass
@@ -36,19 +55,48 @@ class RuleContext:
     diff: list[dict]
     user: object | None = None
     extra: dict = field(default_factory=dict)
+    today: dt.date | None = None  # the check's day in China Standard Time (default: today)
+
+    @cached_property
+    def data(self):
+        from beian.rules.data import rules_data
+
+        return rules_data()
+
+    @cached_property
+    def on(self) -> dt.date:
+        from beian.core.validators import today_cst
+
+        return self.today or today_cst()
+
+    @cached_property
+    def province(self):
+        """The filing province's settings (national defaults merged with its overrides)."""
+        return self.data.province(self.proposed.entity.province)
+
+    @cached_property
+    def individual(self) -> bool:
+        return self.proposed.entity.type in self.data.individual_types
+
+    @property
+    def order_type(self) -> str | None:
+        return getattr(self.order, "type", None)
 
 
 _REGISTRY: dict[str, RuleSpec] = {}
-CATALOGUE_VERSION = "2026.11-1"  # bumped whenever a rule is added or changed; recorded on each order
+CATALOGUE_VERSION = "2026.11-2"  # bumped whenever a rule is added or changed; recorded on each order
 
 
 def rule(code: str, *, severity: str = "error", source: str = "", stages: tuple[str, ...] = STAGES,
-         order_types: Iterable[str] | None = None):
+         order_types: Iterable[str] | None = None, reads: Iterable[str] = (), title_zh: str = "",
+         title_en: str = "", hint_zh: str = "", hint_en: str = "", overrides: Iterable[str] = ()):
     def register(func):
         if code in _REGISTRY and _REGISTRY[code].func is not func:
             raise ValueError(f"rule code {code} registered twice")
         _REGISTRY[code] = RuleSpec(code=code, severity=severity, source=source, stages=stages, func=func,
-                                   order_types=frozenset(order_types) if order_types else None)
+                                   order_types=frozenset(order_types) if order_types else None,
+                                   reads=tuple(reads), title_zh=title_zh, title_en=title_en, hint_zh=hint_zh,
+                                   hint_en=hint_en, overrides=tuple(overrides))
         return func
 
     return register
@@ -59,21 +107,75 @@ def rules_catalogue() -> list[RuleSpec]:
     return sorted(_REGISTRY.values(), key=lambda r: r.code)
 
 
+def rule_spec(code: str) -> RuleSpec | None:
+    _load_rule_modules()
+    return _REGISTRY.get(code)
+
+
 def _load_rule_modules() -> None:
     # Importing registers; modules are imported lazily so apps can load in any order.
-    from beian.rules import workflow_rules  # noqa: F401
+    from beian.rules import (  # noqa: F401
+        content_rules,
+        domain_rules,
+        name_rules,
+        principal_rules,
+        region_rules,
+        workflow_rules,
+    )
 
 
-def rules_run(ctx: RuleContext, *, stage: str = "submit") -> list[Finding]:
+def catalogue_version() -> str:
+    """The code version of the catalogue plus the revision of its data: what judged an order."""
+    from beian.rules.data import rules_data
+
+    return f"{CATALOGUE_VERSION}+d{rules_data().revision[0]}"
+
+
+_KEY = re.compile(r"\[[^\]]*\]")
+
+
+def field_pattern(path: str) -> str:
+    """``websites[12].access[a1].ip_ranges`` → ``websites[].access[].ip_ranges``."""
+    return _KEY.sub("[]", path)
+
+
+def _related(a: str, b: str) -> bool:
+    return a == b or a.startswith(b + ".") or a.startswith(b + "[") or b.startswith(a + ".") \
+        or b.startswith(a + "[")
+
+
+def rule_reads(spec: RuleSpec, path: str) -> bool:
+    pattern = field_pattern(path)
+    return any(_related(pattern, r) for r in spec.reads)
+
+
+def _website_prefix(path: str) -> str | None:
+    match = re.match(r"websites\[[^\]]*\]", path)
+    return match.group(0) if match else None
+
+
+def rules_run(ctx: RuleContext, *, stage: str = "submit", fields: Iterable[str] | None = None) -> list[Finding]:
+    """Run every rule of ``stage`` that applies to the order type.
+
+    With ``fields`` (one-field pre-flight): only the rules that read one of those field paths, and of their
+    findings only those on the same website as the field (or on no website).
+    """
     _load_rule_modules()
+    fields = list(fields) if fields is not None else None
     findings: list[Finding] = []
-    order_type = getattr(ctx.order, "type", None)
+    order_type = ctx.order_type
     for spec in sorted(_REGISTRY.values(), key=lambda r: r.code):
         if stage not in spec.stages:
             continue
         if spec.order_types is not None and order_type not in spec.order_types:
             continue
+        if fields is not None and not any(rule_reads(spec, f) for f in fields):
+            continue
         findings.extend(spec.func(ctx))
+    if fields is not None:
+        sites = {_website_prefix(f) for f in fields}
+        if None not in sites:
+            findings = [f for f in findings if f.field is None or _website_prefix(f.field) in (None, *sites)]
     return findings
 
 
@@ -87,7 +189,9 @@ def findings_raise(findings: list[Finding]) -> None:
 def finding(code: str, message_zh: str, message_en: str, *, field: str | None = None, value=None,
             hint_zh: str = "", hint_en: str = "", severity: str | None = None, requirement: str | None = None
             ) -> Finding:
+    """A finding of rule ``code``: severity, source and (unless given) hints come from the catalogue."""
     spec = _REGISTRY.get(code)
     return Finding(code=code, severity=severity or (spec.severity if spec else "error"), message_zh=message_zh,
                    message_en=message_en, field=field, value=None if value is None else str(value),
-                   hint_zh=hint_zh, hint_en=hint_en, source=spec.source if spec else "", requirement=requirement)
+                   hint_zh=hint_zh or (spec.hint_zh if spec else ""), hint_en=hint_en or (spec.hint_en if spec else ""),
+                   source=spec.source if spec else "", requirement=requirement)

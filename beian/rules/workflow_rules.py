@@ -19,7 +19,8 @@ def _in_flight_orders():
     return Order.objects.filter(state__in=IN_FLIGHT_STATES)
 
 
-@rule("ORDER_ENTITY_IN_FLIGHT", source="icp §1.3")
+@rule("ORDER_ENTITY_IN_FLIGHT", source="icp §1.3", reads=("entity.certificate_number",),
+      title_zh="一个主体同一时间只能有一个进行中的订单", title_en="One order in progress per entity")
 def entity_in_flight(ctx: RuleContext):
     order = ctx.order
     others = _in_flight_orders().exclude(pk=order.pk)
@@ -29,7 +30,7 @@ def entity_in_flight(ctx: RuleContext):
         from beian.orders.models import OrderLock
 
         key = f"cert:{ctx.proposed.entity.certificate_number.upper()}"
-        clash = OrderLock.objects.filter(key=key).exclude(order=order).select_related("order").first()
+        clash = OrderLock.objects.filter(key=key).exclude(order_id=order.pk).select_related("order").first()
         clash = clash.order if clash else None
     if clash is not None:
         yield finding("ORDER_ENTITY_IN_FLIGHT", f"该主体已有进行中的订单 #{clash.pk}，一个主体同一时间只能有一个订单。",
@@ -38,7 +39,8 @@ def entity_in_flight(ctx: RuleContext):
                       hint_en="Wait for that order to end, or withdraw it, then submit.")
 
 
-@rule("ENTITY_ALREADY_FILED", source="icp §1.1 #1", order_types=("new_filing",))
+@rule("ENTITY_ALREADY_FILED", source="icp §1.1 #1", order_types=("new_filing",), reads=("entity.certificate_number",),
+      title_zh="已备案的主体不能再次首次备案", title_en="A filed entity cannot file a new filing again")
 def entity_already_filed(ctx: RuleContext):
     from beian.registry.models import Entity, RecordStatus
 
@@ -49,21 +51,24 @@ def entity_already_filed(ctx: RuleContext):
                       field="entity.certificate_number")
 
 
-@rule("ORDER_DOMAIN_IN_FLIGHT", source="icp §1.3")
+@rule("ORDER_DOMAIN_IN_FLIGHT", source="icp §1.3", reads=("websites[].domains",),
+      title_zh="一个域名同一时间只能在一个订单中办理", title_en="One order in progress per domain")
 def domain_in_flight(ctx: RuleContext):
     from beian.orders.models import OrderLock
     from beian.orders.services import domain_lock_key
 
     for site in ctx.proposed.websites:
         for name in site.domains:
-            lock = OrderLock.objects.filter(key=domain_lock_key(name)).exclude(order=ctx.order).first()
+            lock = OrderLock.objects.filter(key=domain_lock_key(name)).exclude(order_id=ctx.order.pk).first()
             if lock is not None:
                 yield finding("ORDER_DOMAIN_IN_FLIGHT", f"域名 {name} 已在订单 #{lock.order_id} 中办理。",
                               f"The domain {name} is already in order #{lock.order_id}.",
                               field=f"websites[{site.key}].domains", value=name)
 
 
-@rule("DOMAIN_ALREADY_FILED", source="design §4")
+@rule("DOMAIN_ALREADY_FILED", source="design §4", reads=("websites[].domains",),
+      title_zh="已备案的域名不能再次备案（迁入请办理新增接入）",
+      title_en="A filed domain cannot be filed again (move it here with add access)")
 def domain_already_filed(ctx: RuleContext):
     from beian.orders.services import domain_ascii
     from beian.registry.models import Domain, RecordStatus
@@ -87,7 +92,9 @@ def domain_already_filed(ctx: RuleContext):
                           hint_en="To move a filed domain to this provider, file an add-access order.")
 
 
-@rule("CHANGE_DOMAIN_ADDED", source="工信管函〔2019〕633号; icp §1.4", order_types=CHANGES)
+@rule("CHANGE_DOMAIN_ADDED", source="工信管函〔2019〕633号; icp §1.4", order_types=CHANGES,
+      reads=("websites[].domains",),
+      title_zh="变更备案只能删除域名，不能新增或替换", title_en="A change may only remove domains")
 def change_domain_added(ctx: RuleContext):
     for entry in ctx.diff:
         if entry["path"].endswith(".domains") and entry["op"] == ADD:
@@ -97,7 +104,8 @@ def change_domain_added(ctx: RuleContext):
                           hint_en="File a new domain as an add-website order; a change may only remove domains.")
 
 
-@rule("CHANGE_WEBSITE_ADDED", source="design §5", order_types=CHANGES)
+@rule("CHANGE_WEBSITE_ADDED", source="design §5", order_types=CHANGES, reads=("websites[]",),
+      title_zh="变更备案不能新增网站", title_en="A change cannot add a website")
 def change_website_added(ctx: RuleContext):
     for entry in ctx.diff:
         if entry["op"] == ADD and entry["path"].startswith("websites[") and entry["path"].endswith("]") \
@@ -106,7 +114,8 @@ def change_website_added(ctx: RuleContext):
                           "A change cannot add a website; file an add-website order.", field=entry["path"])
 
 
-@rule("CHANGE_WEBSITE_REMOVED", source="design §5", order_types=CHANGES)
+@rule("CHANGE_WEBSITE_REMOVED", source="design §5", order_types=CHANGES, reads=("websites[]",),
+      title_zh="变更备案不能删除网站", title_en="A change cannot remove a website")
 def change_website_removed(ctx: RuleContext):
     for entry in ctx.diff:
         if entry["op"] == REMOVE and entry["path"].startswith("websites[") and entry["path"].endswith("]") \
@@ -115,14 +124,16 @@ def change_website_removed(ctx: RuleContext):
                           "A change cannot remove a website; file a cancel-website order.", field=entry["path"])
 
 
-@rule("CHANGE_EMPTY", source="design §5", order_types=CHANGES)
+@rule("CHANGE_EMPTY", source="design §5", order_types=CHANGES, title_zh="变更备案须有变更内容",
+      title_en="A change changes something")
 def change_empty(ctx: RuleContext):
     if not ctx.diff:
         yield finding("CHANGE_EMPTY", "没有任何变更内容。", "Nothing was changed.")
 
 
 @rule("NEW_WEBSITE_DOMAIN_COUNT", source="工信管函〔2019〕633号; icp §2.5",
-      order_types=("new_filing", "add_website"))
+      order_types=("new_filing", "add_website"), reads=("websites[].domains",),
+      title_zh="新网站必须且只能有一个域名", title_en="A new website has exactly one domain")
 def new_website_one_domain(ctx: RuleContext):
     for entry in ctx.diff:
         path = entry["path"]
@@ -136,7 +147,8 @@ def new_website_one_domain(ctx: RuleContext):
                               hint_zh="每个域名作为一个网站分别备案。", hint_en="File each domain as its own website.")
 
 
-@rule("ADD_WEBSITE_CHANGES_EXISTING", source="icp §1.3", order_types=("add_website",))
+@rule("ADD_WEBSITE_CHANGES_EXISTING", source="icp §1.3", order_types=("add_website",),
+      title_zh="新增网站订单只新增网站，不变更已有信息", title_en="An add-website order only adds websites")
 def add_website_changes_existing(ctx: RuleContext):
     added = any(e["op"] == ADD and e["path"].startswith("websites[") and e["path"].endswith("]") for e in ctx.diff)
     if not added:
@@ -149,7 +161,8 @@ def add_website_changes_existing(ctx: RuleContext):
                           "An add-website order cannot change existing data; file a change first.", field=path)
 
 
-@rule("CHANGE_PROVINCE_FORBIDDEN", source="icp §1.4")
+@rule("CHANGE_PROVINCE_FORBIDDEN", source="icp §1.4", reads=("entity.province",),
+      title_zh="备案省份不能变更", title_en="The filing province cannot change")
 def change_province(ctx: RuleContext):
     if ctx.current is not None and ctx.proposed.entity.province != ctx.current.entity.province:
         yield finding("CHANGE_PROVINCE_FORBIDDEN", "备案省份不能变更，请注销后在新省份重新备案。",
@@ -157,7 +170,9 @@ def change_province(ctx: RuleContext):
                       field="entity.province", value=ctx.proposed.entity.province)
 
 
-@rule("CHANGE_CERTIFICATE_NUMBER_FORBIDDEN", source="icp §1.4; design §14")
+@rule("CHANGE_CERTIFICATE_NUMBER_FORBIDDEN", source="icp §1.4; design §14", reads=("entity.certificate_number",),
+      title_zh="主体证件号码不能变更（同一单位组织机构代码换为统一社会信用代码除外，须提供证明）",
+      title_en="The entity's certificate number cannot change (except organisation code → credit code, with proof)")
 def change_certificate_number(ctx: RuleContext):
     if ctx.current is None:
         return
@@ -178,7 +193,8 @@ def change_certificate_number(ctx: RuleContext):
                   hint_en="A new certificate number is a new entity: cancel the entity, then file anew.")
 
 
-@rule("CHANGE_ENTERPRISE_TO_INDIVIDUAL", source="icp §1.4")
+@rule("CHANGE_ENTERPRISE_TO_INDIVIDUAL", source="icp §1.4", reads=("entity.type",),
+      title_zh="单位主体不能变更为个人主体", title_en="An organisation cannot become an individual")
 def enterprise_to_individual(ctx: RuleContext):
     if ctx.current is None:
         return
@@ -190,7 +206,8 @@ def enterprise_to_individual(ctx: RuleContext):
                       "An organisation cannot be changed into an individual.", field="entity.type")
 
 
-@rule("RESUBMIT_UNFLAGGED_FIELDS", source="design §6", stages=("resubmit",))
+@rule("RESUBMIT_UNFLAGGED_FIELDS", source="design §6", stages=("resubmit",),
+      title_zh="重新提交时只能修改被退回标记的字段", title_en="A resubmission changes only the flagged fields")
 def resubmit_unflagged(ctx: RuleContext):
     from beian.core.diff import filing_diff
 
@@ -209,12 +226,14 @@ def resubmit_unflagged(ctx: RuleContext):
                           hint_en="Undo that edit, or withdraw the order and file again.")
 
 
-@rule("ORDER_AT_BUREAU_LOCKED", source="icp §1.3", stages=("action",))
+@rule("ORDER_AT_BUREAU_LOCKED", source="icp §1.3", stages=("action",),
+      title_zh="已提交管局的订单不能修改或撤销", title_en="An order at the bureau cannot be edited or withdrawn")
 def at_bureau_locked(ctx: RuleContext):
     return ()
 
 
-@rule("ORDER_WEBSITE_PRINCIPAL_UNVERIFIED", source="icp §3.1; design §5", stages=("action",))
+@rule("ORDER_WEBSITE_PRINCIPAL_UNVERIFIED", source="icp §3.1; design §5", stages=("action",),
+      title_zh="网站负责人须先通过真实性核验", title_en="Website principals pass identity verification first")
 def principal_unverified(ctx: RuleContext):
     return ()
 

@@ -1,0 +1,50 @@
+"""Domain registration facts (validity, real-name status, holder) as a plug-in (design.md §7).
+
+The default backend reads the ``DomainRegistration`` table, which the operator fills (admin or an import);
+no check reaches the internet. A deployment that has a registrar or WHOIS feed sets
+``BEIAN_DOMAIN_FACTS_BACKEND`` (a Django setting, dotted path of a class with a ``lookup`` method).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+DEFAULT_BACKEND = "beian.rules.domain_facts.LocalDomainFacts"
+
+
+@dataclass(frozen=True)
+class DomainFacts:
+    domain: str  # ASCII registrable domain
+    expires_on: dt.date | None
+    real_name_verified: bool
+    holder: str
+    registrar: str = ""
+
+
+class LocalDomainFacts:
+    """Facts from the ``DomainRegistration`` table; a domain without a row is unknown (no finding)."""
+
+    def lookup(self, domains: list[str]) -> dict[str, DomainFacts]:
+        from beian.rules.models import DomainRegistration
+
+        if not domains:
+            return {}
+        rows = DomainRegistration.objects.filter(domain__in=domains)
+        return {r.domain: DomainFacts(domain=r.domain, expires_on=r.expires_on,
+                                      real_name_verified=r.real_name_verified, holder=r.holder,
+                                      registrar=r.registrar) for r in rows}
+
+
+@functools.cache
+def _backend(path: str):
+    return import_string(path)()
+
+
+def domain_facts(domains: list[str]) -> dict[str, DomainFacts]:
+    """Facts of the given ASCII registrable domains that the backend knows."""
+    return _backend(getattr(settings, "BEIAN_DOMAIN_FACTS_BACKEND", DEFAULT_BACKEND)).lookup(domains)

@@ -1,0 +1,11 @@
+import pytest
+
+from beian.rules.data import rules_data_reset
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rules_data():
+    """The rules' data snapshot is per process: start every test from the database's contents."""
+    rules_data_reset()
+    yield
+    rules_data_reset()
