@@ -161,6 +161,25 @@ STORAGES = {
     },
 }
 
+# Materials (docs/materials.md): a private storage — filesystem by default, S3-compatible when a bucket is set.
+STORAGES["materials"] = {"BACKEND": "django.core.files.storage.FileSystemStorage",
+                         "OPTIONS": {"location": str(VAR_DIR / "private" / "materials"), "base_url": "/-/"}}
+if env_str("BEIAN_MATERIALS_S3_BUCKET"):
+    STORAGES["materials"] = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {
+        "bucket_name": env_str("BEIAN_MATERIALS_S3_BUCKET"), "endpoint_url": env_str("BEIAN_MATERIALS_S3_ENDPOINT"),
+        "access_key": env_str("BEIAN_MATERIALS_S3_ACCESS_KEY"), "secret_key": env_str("BEIAN_MATERIALS_S3_SECRET_KEY"),
+        "region_name": env_str("BEIAN_MATERIALS_S3_REGION", "us-east-1"), "addressing_style": "path",
+        "default_acl": None, "querystring_auth": True, "file_overwrite": False}}
+BEIAN_MATERIALS = {
+    "MAX_BYTES": env_int("BEIAN_MATERIALS_MAX_BYTES", 10 * 1024 * 1024, minimum=1024),
+    "MAX_PIXELS": env_int("BEIAN_MATERIALS_MAX_PIXELS", 40_000_000, minimum=10_000),
+    "LINK_SECONDS": env_int("BEIAN_MATERIALS_LINK_SECONDS", 300, minimum=1),
+    "UNCLAIMED_HOURS": env_int("BEIAN_MATERIALS_UNCLAIMED_HOURS", 24, minimum=1),
+    "ABANDONED_DAYS": env_int("BEIAN_MATERIALS_ABANDONED_DAYS", 90, minimum=1),
+    "EVIDENCE_DAYS": env_int("BEIAN_MATERIALS_EVIDENCE_DAYS", 0, minimum=0),  # 0 = keep the evidence of approvals
+    "MISSING_SEVERITY": env_str("BEIAN_MATERIALS_MISSING_SEVERITY", "needs_material" if TESTING else "error"),
+}
+
 # Background work: django-tasks with its database backend; the worker is its own process.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 if TESTING and not env_bool("BEIAN_TASKS_DATABASE", False):

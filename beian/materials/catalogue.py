@@ -1,0 +1,190 @@
+"""What an order needs: the matched catalogue rows ∪ the requirements of its ``needs_material`` findings.
+
+:func:`requirements_for` is the single answer (design.md §7, §8). A requirement is per order (entity-level
+materials and agreements) or per website (``website_key``), so two new websites with different principals
+need two sets of ID scans.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import asdict, dataclass
+from functools import lru_cache
+
+from beian.core.requirements import REQUIREMENT_CODES
+
+# Requirements met by signing in the app rather than by an upload (materials.agreements).
+SIGNED_IN_APP = {"service_security_agreement"}
+# Always one per order, whatever path matched.
+ORDER_LEVEL = {"service_security_agreement", "commitment_letter", "entity_certificate", "rename_proof",
+               "certificate_change_proof", "entity_principal_id_front", "entity_principal_id_back",
+               "handheld_id_photo", "residence_proof", "legal_rep_id"}
+_CODE_ORDER = {code: i for i, code in enumerate(REQUIREMENT_CODES)}
+_WEBSITE_KEY = re.compile(r"^websites\[([^\]]+)\]")
+
+
+@dataclass(frozen=True)
+class RequiredMaterial:
+    code: str
+    website_key: str
+    reason_zh: str
+    reason_en: str
+    source: str
+    origin: str  # "catalogue:<row id>" or "rule:<finding code>"
+
+    @property
+    def name_zh(self) -> str:
+        return REQUIREMENT_CODES.get(self.code, (self.code, self.code))[0]
+
+    @property
+    def name_en(self) -> str:
+        return REQUIREMENT_CODES.get(self.code, (self.code, self.code))[1]
+
+    @property
+    def signed_in_app(self) -> bool:
+        return self.code in SIGNED_IN_APP
+
+    def as_dict(self) -> dict:
+        return {**asdict(self), "name_zh": self.name_zh, "name_en": self.name_en, "signed_in_app": self.signed_in_app}
+
+
+@lru_cache(maxsize=256)
+def _path_regex(pattern: str) -> re.Pattern:
+    alternatives = []
+    for alt in pattern.split("|"):
+        escaped = re.escape(alt.strip())
+        escaped = escaped.replace(r"\[\*\]", r"\[[^\]]+\]").replace(r"\*", r".*")
+        alternatives.append(escaped)
+    return re.compile("^(?:" + "|".join(alternatives) + ")$")
+
+
+def path_matches(pattern: str, path: str) -> bool:
+    return bool(_path_regex(pattern).match(path))
+
+
+def website_key_of(path: str | None) -> str:
+    match = _WEBSITE_KEY.match(path or "")
+    return match.group(1) if match else ""
+
+
+def _short(name: str) -> str:
+    return name[:2]
+
+
+class _Facts:
+    """Facts the row conditions ask about, computed once per order."""
+
+    def __init__(self, proposed, province_code: str):
+        from beian.registry.models import EntityType, Province
+
+        self.proposed = proposed
+        self.province_code = province_code
+        entity_type = proposed.entity.type
+        self.individual = EntityType.objects.filter(name=entity_type, is_individual=True).exists() or (
+            entity_type == "个人")
+        province = Province.objects.filter(code=province_code).first()
+        self.province_name = province.name if province else ""
+
+    def condition(self, name: str, website_key: str) -> bool:
+        site = self.proposed.website(website_key) if website_key else None
+        if name == "":
+            return True
+        if name == "has_pre_approvals":
+            return bool(site and site.pre_approvals)
+        if name == "website_principal_not_entity":
+            entity_cert = self.proposed.entity.principal.certificate_number.strip().upper()
+            return bool(site and site.principal.certificate_number.strip().upper() != entity_cert)
+        if name == "access_outside_province":
+            if not (site and self.province_name):
+                return False
+            return any(a.region and not a.region.startswith(_short(self.province_name)) for a in site.access)
+        if name == "id_outside_province":
+            number = self.proposed.entity.principal.certificate_number.strip()
+            return len(number) == 18 and number[:2].isdigit() and number[:2] != self.province_code[:2]
+        return False
+
+
+def catalogue_requirements(*, order_type: str, proposed, diff: list[dict]) -> list[RequiredMaterial]:
+    """The rows of the catalogue that match this order (no rule findings)."""
+    from beian.materials.models import MaterialRequirement
+
+    facts = _Facts(proposed, proposed.entity.province)
+    kind = "individual" if facts.individual else "organisation"
+    found: dict[tuple[str, str], RequiredMaterial] = {}
+    waived: set[str] = set()
+    for row in MaterialRequirement.objects.filter(active=True).order_by("sort", "id"):
+        if row.order_types and order_type not in row.order_types:
+            continue
+        if row.entity_kind not in ("any", kind):
+            continue
+        if row.provinces and facts.province_code not in row.provinces:
+            continue
+        keys: list[str] = []
+        if not row.path:
+            keys = [""]
+        else:
+            for entry in diff:
+                if row.ops and entry["op"] not in row.ops:
+                    continue
+                if path_matches(row.path, entry["path"]):
+                    keys.append(website_key_of(entry["path"]))
+        for key in keys:
+            if not facts.condition(row.condition, key):
+                continue
+            if row.waive:
+                waived.add(row.code)
+                continue
+            key = "" if row.code in ORDER_LEVEL else key
+            found.setdefault((row.code, key), RequiredMaterial(
+                code=row.code, website_key=key, reason_zh=row.reason_zh, reason_en=row.reason_en,
+                source=row.source, origin=f"catalogue:{row.pk}"))
+    return [r for r in found.values() if r.code not in waived]
+
+
+def requirements_for(*, order, findings: list | None = None) -> list[RequiredMaterial]:
+    """Everything the order needs: catalogue rows ∪ the ``needs_material`` findings, sorted, without duplicates.
+
+    ``findings`` defaults to a pre-flight run of the rules engine over the order.
+    """
+    from beian.core.state import FilingState
+
+    if order.type in ("cancel_entity", "cancel_website", "cancel_access"):
+        rows: list[RequiredMaterial] = []
+    else:
+        rows = catalogue_requirements(order_type=order.type, proposed=FilingState.model_validate(order.proposed),
+                                      diff=order.diff)
+    if findings is None:
+        findings = _rule_findings(order)
+    seen = {(r.code, r.website_key) for r in rows}
+    for f in findings:
+        d = f if isinstance(f, dict) else f.as_dict()
+        code = d.get("requirement")
+        if not code or d.get("severity") != "needs_material" or d.get("code") == "MATERIAL_MISSING":
+            continue
+        key = "" if code in ORDER_LEVEL else website_key_of(d.get("field"))
+        if (code, key) in seen:
+            continue
+        seen.add((code, key))
+        rows.append(RequiredMaterial(code=code, website_key=key, reason_zh=d.get("message_zh") or "",
+                                     reason_en=d.get("message_en") or "", source=d.get("source") or "",
+                                     origin=f"rule:{d.get('code')}"))
+    return sorted(rows, key=lambda r: (_CODE_ORDER.get(r.code, 999), r.website_key))
+
+
+_LOCAL = threading.local()
+
+
+def _rule_findings(order) -> list:
+    from beian.orders.services import order_findings
+
+    _LOCAL.depth = getattr(_LOCAL, "depth", 0) + 1
+    try:
+        return [f for f in order_findings(order=order, stage="preflight") if f.severity == "needs_material"]
+    finally:
+        _LOCAL.depth -= 1
+
+
+def in_requirement_computation() -> bool:
+    """True while :func:`requirements_for` runs the rules itself (the MATERIAL_MISSING rule then stays silent)."""
+    return getattr(_LOCAL, "depth", 0) > 0

@@ -1,0 +1,57 @@
+"""Scoped reads of materials (design.md §2): a material is visible with its order; unclaimed ones to the uploader."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from beian.core.errors import not_found
+from beian.materials.models import AgreementSignature, Material, MaterialRequirement
+
+
+def material_visible_to(user) -> QuerySet[Material]:
+    from beian.orders.selectors import order_visible_to
+
+    if not user.is_authenticated:
+        return Material.objects.none()
+    return Material.objects.filter(Q(order__in=order_visible_to(user).values("pk"))
+                                   | Q(order__isnull=True, owner=user)).select_related("order")
+
+
+def material_get(*, user, material_id) -> Material:
+    if not isinstance(material_id, int):
+        raise not_found("材料", "material")
+    material = material_visible_to(user).filter(pk=material_id).first()
+    if material is None:
+        raise not_found("材料", "material")
+    return material
+
+
+def materials_of_order(*, order, current_only: bool = False) -> QuerySet[Material]:
+    qs = Material.objects.filter(order=order)
+    if current_only:
+        qs = qs.filter(superseded=False)
+    return qs.order_by("id")
+
+
+def signatures_of_order(*, order) -> QuerySet[AgreementSignature]:
+    return AgreementSignature.objects.filter(order=order).select_related("agreement").order_by("id")
+
+
+def requirement_catalogue(*, user) -> QuerySet[MaterialRequirement]:
+    if not user.is_staff_role:
+        return MaterialRequirement.objects.none()
+    return MaterialRequirement.objects.all().order_by("sort", "id")
+
+
+def requirement_status(*, order, findings: list | None = None) -> list[dict]:
+    """Each requirement of the order with the current material (or signature) that meets it, if any."""
+    from beian.materials.catalogue import requirements_for
+
+    current = {(m.code, m.website_key): m for m in materials_of_order(order=order, current_only=True)}
+    signed = set(AgreementSignature.objects.filter(order=order).values_list("agreement__code", flat=True))
+    out = []
+    for req in requirements_for(order=order, findings=findings):
+        material = current.get((req.code, req.website_key))
+        met = req.code in signed if req.signed_in_app else material is not None
+        out.append({**req.as_dict(), "met": met, "material_id": material.pk if material else None})
+    return out
