@@ -9,3 +9,10 @@ def _fresh_rules_data():
     rules_data_reset()
     yield
     rules_data_reset()
+
+
+@pytest.fixture
+def world(applicant, other_applicant, make_user):
+    from tests.rules.world import World
+
+    return World(applicant, other_applicant, make_user)
