@@ -77,6 +77,15 @@ def _store(data: bytes, extension: str) -> str:
     return saved
 
 
+def _read_object(name: str) -> bytes | None:
+    try:
+        with storage().open(name, "rb") as fh:
+            return fh.read()
+    except Exception:  # noqa: BLE001 - missing on the filesystem (OSError) or in the bucket (ClientError)
+        log.warning("material object %s could not be read", name)
+        return None
+
+
 def _delete_files(*names: str) -> None:
     for name in names:
         if name:
@@ -160,8 +169,10 @@ def material_open(*, user, token: str) -> tuple[Material, bytes, str, str]:
         raise not_found("材料", "material")
     material = material_get(user=user, material_id=payload.get("m"))
     name = material.display_name if payload.get("v") == "display" and material.display_name else material.storage_name
-    with storage().open(name, "rb") as fh:
-        data = fh.read()
+    data = _read_object(name)
+    if data is None:
+        raise error("MATERIAL_FILE_MISSING", "材料文件已不存在（可能已按保存期限清理）。",
+                    "The material's file no longer exists (removed after its retention period?).", status=404)
     content_type = "image/jpeg" if name == material.display_name else material.content_type
     if user.is_staff_role:
         order = material.order
@@ -346,8 +357,11 @@ def evidence_archive(*, user, order: Order) -> bytes:
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         for m in materials:
             path = f"materials/{m.pk}-{m.code or 'unclassified'}.{m.storage_name.rsplit('.', 1)[-1]}"
-            with storage().open(m.storage_name, "rb") as fh:
-                archive.writestr(path, fh.read())
+            data = _read_object(m.storage_name)
+            if data is None:
+                path = None
+            else:
+                archive.writestr(path, data)
             manifest["materials"].append({
                 "id": m.pk, "file": path, "code": m.code, "website_key": m.website_key, "sha256": m.sha256,
                 "original_name": m.original_name, "content_type": m.content_type, "size": m.size,
