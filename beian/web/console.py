@@ -105,7 +105,7 @@ def _order_context(request, order) -> dict:
         "materials": materials_hook.required_materials(order=order, user=request.user),
         "identities": list(selectors.identity_verifications(order=order)),
         "sms": sms.sms_status(order=order), "overdue": overdue(order), "expected": expected_completion(order),
-        "proposed": order.proposed,
+        "proposed": order.proposed, "viewer": True,
     }
 
 

@@ -33,6 +33,7 @@ from beian.web.common import (
 )
 
 S = OrderState
+UPLOAD_STATES = {S.DRAFT, S.RETURNED, S.SUPPLEMENT_REQUESTED}
 WITHDRAWABLE = {S.DRAFT, S.PROVIDER_REVIEW, S.SUPPLEMENT_REQUESTED, S.RETURNED}
 STARTABLE = [OrderType.ADD_WEBSITE, OrderType.CANCEL_WEBSITE, OrderType.CANCEL_ACCESS, OrderType.CANCEL_ENTITY]
 
@@ -148,6 +149,7 @@ def order_detail(request, order_id: int):
         "support": order.return_count >= settings.BEIAN["RETURNS_BEFORE_SUPPORT"],
         "support_contact": settings.BEIAN["SUPPORT_CONTACT"],
         "materials": materials_hook.required_materials(order=order, user=user),
+        "can_upload": order.state in UPLOAD_STATES,
     }
     return render(request, "web/portal/order_detail.html", context)
 
@@ -217,7 +219,8 @@ def _form_context(request, order, *, state: dict | None = None, errors: dict | N
         findings = [f.as_dict() for f in services.order_findings(order=order, stage="preflight")]
     return {"order": order, "groups": groups, "flags": flags, "errors": errors or {},
             "findings": findings, "paths": forms.field_paths(groups),
-            "materials": materials_hook.required_materials(order=order, user=request.user)}
+            "materials": materials_hook.required_materials(order=order, user=request.user),
+            "can_upload": order.state in UPLOAD_STATES}
 
 
 @applicant_required
@@ -270,7 +273,9 @@ def order_preflight(request, order_id: int):
         findings = [f.as_dict() for f in services.order_findings(order=order, stage="preflight")]
     groups = forms.state_fields(order, state)
     return render(request, "web/portal/_preflight.html", {
-        "findings": findings, "errors": errors, "paths": forms.field_paths(groups), "oob": True})
+        "findings": findings, "errors": errors, "paths": forms.field_paths(groups), "oob": True, "order": order,
+        "materials": materials_hook.required_materials(order=order, user=request.user),
+        "can_upload": order.state in UPLOAD_STATES, "back_url": reverse("web:order_edit", args=[order.pk])})
 
 
 # ---------------------------------------------------------------- inbox
@@ -334,3 +339,60 @@ def sms_verify(request):
 
 def order_url(order) -> str:
     return reverse("web:order_detail", args=[order.pk])
+
+
+# ---------------------------------------------------------------- materials and agreements
+
+
+def _back(request, order_id: int):
+    target = request.POST.get("next", "")
+    if target.startswith(f"/orders/{order_id}/") and "//" not in target:
+        return redirect(target)
+    return redirect("web:order_detail", order_id=order_id)
+
+
+@applicant_required
+@require_POST
+def order_material_upload(request, order_id: int):
+    """One file for one requirement of the order (the materials app inspects, stores and checks it)."""
+    from beian.materials import services as material_services
+    from beian.materials.files import max_bytes
+
+    _order_or_404(request, order_id)
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, _("请选择要上传的文件。"))
+        return _back(request, order_id)
+    if upload.size > max_bytes():
+        messages.error(request, _("文件过大。"))
+        return _back(request, order_id)
+    try:
+        material_services.material_upload(user=request.user, data=upload.read(), filename=upload.name,
+                                          order_id=order_id, code=request.POST.get("code", "")[:60],
+                                          website_key=request.POST.get("website_key", "")[:40])
+    except BeianError as exc:
+        error_messages(request, exc)
+    else:
+        messages.success(request, _("材料已上传，正在进行机器检查。"))
+    return _back(request, order_id)
+
+
+@applicant_required
+@require_POST
+def order_agreement_sign(request, order_id: int):
+    """Sign the agreement whose text (and SHA-256) the page showed."""
+    from beian.bureau.sms import client_address
+    from beian.materials import services as material_services
+
+    _order_or_404(request, order_id)
+    try:
+        material_services.agreement_sign(user=request.user, order_id=order_id, code=request.POST.get("code", ""),
+                                         version=request.POST.get("version", ""),
+                                         text_sha256=request.POST.get("sha256", ""),
+                                         client_ip=client_address(request),
+                                         user_agent=request.META.get("HTTP_USER_AGENT", ""))
+    except BeianError as exc:
+        error_messages(request, exc)
+    else:
+        messages.success(request, _("协议已签署。"))
+    return _back(request, order_id)

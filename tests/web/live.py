@@ -46,6 +46,19 @@ user("bureau_zj", Role.BUREAU_REVIEWER, ("330000",))
 user("bureau_bj", Role.BUREAU_REVIEWER, ("110000",))
 filed_entity_create(owner=zj, state=zhejiang_enterprise_state())
 filed_entity_create(owner=bj, state=beijing_individual_state())
+
+# A second enterprise in 浙江 with two websites, for the cancellation journey (valid USCC and resident ID).
+shop = user("zj_shop", Role.APPLICANT)
+state = zhejiang_enterprise_state()
+person = {**state["entity"]["principal"], "name": "陈明", "certificate_number": "330106198804120524",
+          "mobile": "13957198765", "emergency_phone": "057188005678", "email": "chen@yunqi-mall.cn"}
+state["entity"].update(name="杭州云栖电子商务有限公司", certificate_number="91330106MA2B0K9Q5G",
+                       superior_unit="杭州云栖电子商务有限公司", principal=person)
+for site, (name, domain, ip) in zip(state["websites"], [("云栖商城", "yunqi-mall.cn", "47.96.10.31"),
+                                                       ("云栖优选", "yunqi-youxuan.cn", "47.96.10.32")]):
+    site.update(name=name, home_url=f"www.{domain}", domains=[domain], principal=person)
+    site["access"][0]["ip_ranges"] = [{"start": ip, "end": ip}]
+filed_entity_create(owner=shop, state=state)
 print("SEEDED")
 """
 
@@ -136,7 +149,7 @@ def start_site(tmp: Path) -> LiveSite:
     log = open(tmp / "server.log", "w")  # noqa: SIM115 — closed with the process
     site.procs.append(subprocess.Popen(
         [str(bin_dir / "gunicorn"), "beian.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2",
-         "--threads", "2", "--timeout", "60", "--worker-tmp-dir", "/dev/shm"],
+         "--threads", "2", "--timeout", "60", "--access-logfile", "-", "--worker-tmp-dir", "/dev/shm"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT))
     site.procs.append(subprocess.Popen([sys.executable, "manage.py", "beian_worker", "--interval", "0.3"],
                                        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT))
