@@ -60,8 +60,10 @@ def tld_fileable(ctx: RuleContext):
 
 
 def _facts(ctx: RuleContext):
-    items = list(_domains(ctx))
-    facts = domain_facts(sorted({d.registrable_ascii for _s, _p, d in items}))
+    if "domain_facts" not in ctx.memo:
+        items = list(_domains(ctx))
+        ctx.memo["domain_facts"] = (items, domain_facts(sorted({d.registrable_ascii for _s, _p, d in items})))
+    items, facts = ctx.memo["domain_facts"]
     for site, path, domain in items:
         fact = facts.get(domain.registrable_ascii)
         if fact is not None:

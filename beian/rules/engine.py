@@ -56,6 +56,7 @@ class RuleContext:
     user: object | None = None
     extra: dict = field(default_factory=dict)
     today: dt.date | None = None  # the check's day in China Standard Time (default: today)
+    memo: dict = field(default_factory=dict)  # per-run cache shared by rules (e.g. domain facts)
 
     @cached_property
     def data(self):

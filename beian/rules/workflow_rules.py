@@ -57,9 +57,13 @@ def domain_in_flight(ctx: RuleContext):
     from beian.orders.models import OrderLock
     from beian.orders.services import domain_lock_key
 
+    keys = {domain_lock_key(name) for site in ctx.proposed.websites for name in site.domains}
+    if not keys:
+        return
+    locks = {lock.key: lock for lock in OrderLock.objects.filter(key__in=keys).exclude(order_id=ctx.order.pk)}
     for site in ctx.proposed.websites:
         for name in site.domains:
-            lock = OrderLock.objects.filter(key=domain_lock_key(name)).exclude(order_id=ctx.order.pk).first()
+            lock = locks.get(domain_lock_key(name))
             if lock is not None:
                 yield finding("ORDER_DOMAIN_IN_FLIGHT", f"域名 {name} 已在订单 #{lock.order_id} 中办理。",
                               f"The domain {name} is already in order #{lock.order_id}.",
@@ -198,9 +202,7 @@ def change_certificate_number(ctx: RuleContext):
 def enterprise_to_individual(ctx: RuleContext):
     if ctx.current is None:
         return
-    from beian.registry.models import EntityType
-
-    individual = set(EntityType.objects.filter(is_individual=True).values_list("name", flat=True))
+    individual = ctx.data.individual_types
     if ctx.current.entity.type not in individual and ctx.proposed.entity.type in individual:
         yield finding("CHANGE_ENTERPRISE_TO_INDIVIDUAL", "单位主体不能变更为个人主体。",
                       "An organisation cannot be changed into an individual.", field="entity.type")
