@@ -22,7 +22,8 @@ from beian.core.errors import Finding
 NORMAL_SIDE = 1000
 BLUR_MIN = 60.0  # Laplacian variance on the normalised copy; sharp scans score hundreds to thousands
 DARK_MAX = 45.0
-BRIGHT_MIN = 235.0
+BRIGHT_MIN = 225.0  # too bright = a mean above this *and* little contrast (washed out, glare)
+CONTRAST_MIN = 20.0
 MIN_SHORT_SIDE = 500
 OCR_MAX_SIDE = 1600
 
@@ -62,8 +63,8 @@ def legibility(img) -> dict:
     norm = grey.resize((max(int(width * scale), 1), max(int(height * scale), 1)), Image.BILINEAR)
     a = np.asarray(norm, dtype=np.float32)
     lap = -4 * a[1:-1, 1:-1] + a[:-2, 1:-1] + a[2:, 1:-1] + a[1:-1, :-2] + a[1:-1, 2:]
-    return {"blur": round(float(lap.var()), 1), "brightness": round(float(a.mean()), 1), "width": width,
-            "height": height}
+    return {"blur": round(float(lap.var()), 1), "brightness": round(float(a.mean()), 1),
+            "contrast": round(float(a.std()), 1), "width": width, "height": height}
 
 
 def legibility_findings(metrics: dict, *, requirement: str | None) -> list[dict]:
@@ -79,7 +80,7 @@ def legibility_findings(metrics: dict, *, requirement: str | None) -> list[dict]
         out.append(_finding("MATERIAL_TOO_DARK", "图片过暗。", "The image is too dark.",
                             value=str(metrics["brightness"]), requirement=requirement,
                             hint_zh="请在光线充足处重新拍摄。", hint_en="Take the photo again in good light."))
-    elif metrics["brightness"] > BRIGHT_MIN:
+    elif metrics["brightness"] > BRIGHT_MIN and metrics["contrast"] < CONTRAST_MIN:
         out.append(_finding("MATERIAL_TOO_BRIGHT", "图片过亮或反光。", "The image is too bright or glared.",
                             value=str(metrics["brightness"]), requirement=requirement,
                             hint_zh="请避免强光和反光后重新拍摄。", hint_en="Avoid strong light and glare."))

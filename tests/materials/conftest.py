@@ -27,6 +27,15 @@ def require(part: str, ok: bool) -> None:
     pytest.skip(message)
 
 
+def require_ocr() -> None:
+    """The OCR engine (rapidocr + onnxruntime, models inside the wheel) must be importable."""
+    try:
+        import onnxruntime  # noqa: F401
+        import rapidocr  # noqa: F401
+    except ImportError as exc:
+        require(f"OCR model (rapidocr + onnxruntime): {exc}", False)
+
+
 def weed_binary() -> str | None:
     found = shutil.which("weed")
     if found:
@@ -120,7 +129,7 @@ def stored_objects(settings, seaweed=None) -> list[str]:
     return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file()) if root.exists() else []
 
 
-@pytest.fixture(params=["filesystem", "seaweedfs"])
+@pytest.fixture(params=["filesystem", pytest.param("seaweedfs", marks=pytest.mark.slow)])
 def storage_kind(request, settings):
     """Run a storage test on the filesystem and on a real SeaweedFS server."""
     if request.param == "seaweedfs":

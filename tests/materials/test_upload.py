@@ -117,8 +117,9 @@ def test_exif_orientation_is_applied_on_a_derived_copy(applicant, change_order, 
     material = Material.objects.get()
     assert material.display_name and material.sha256 == hashlib.sha256(data).hexdigest()  # original kept as sent
     link = api(applicant).post(f"/api/materials/{material.pk}/link").json_body["url"]
-    from PIL import Image
     import io
+
+    from PIL import Image
 
     shown = Image.open(io.BytesIO(api(applicant).client.get(link).content))
     assert shown.size == (600, 800)
