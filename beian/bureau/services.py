@@ -26,11 +26,13 @@ def sms_verifiers(order: Order) -> list:
     return sms.sms_verifiers(order)
 
 
-def sms_stage_start(*, order: Order) -> None:
-    """Called by provider approval inside its transaction: the SMS window starts, codes are issued."""
+def sms_stage_start(*, order: Order, verifiers: list | None = None) -> None:
+    """Called by provider approval inside its transaction: the SMS window starts, codes are issued.
+
+    ``verifiers``: ``sms_verifiers(order)`` when the caller has just computed it (saves reading the rule again)."""
     clock.stage_start(order, stage="sms_verification", start=timezone.now())
     order.save()
-    sms.sms_codes_issue(order=order)
+    sms.sms_codes_issue(order=order, verifiers=verifiers)
 
 
 def bureau_stage_start(*, order: Order) -> None:
@@ -40,10 +42,15 @@ def bureau_stage_start(*, order: Order) -> None:
     events.order_forwarded(order)
 
 
+def _lock(order_id: int) -> Order:
+    """The order row locked, with the province and applicant its clock and notifications read."""
+    return Order.objects.select_for_update(of=("self",)).select_related("province", "applicant").get(pk=order_id)
+
+
 @transaction.atomic
 def sms_stage_complete(*, order_id: int) -> Order:
     """Every required principal verified: the order moves to the bureau."""
-    order = Order.objects.select_for_update().get(pk=order_id)
+    order = _lock(order_id)
     advance(order, "sms_verified")
     bureau_stage_start(order=order)
     return order
@@ -52,7 +59,7 @@ def sms_stage_complete(*, order_id: int) -> Order:
 @transaction.atomic
 def sms_stage_fail(*, order_id: int, reason: str) -> Order:
     """24 h passed or the 6th wrong entry: back to the provider, marked "SMS failed", new provider SLA."""
-    order = Order.objects.select_for_update().get(pk=order_id)
+    order = _lock(order_id)
     order.sms_failed = True
     clock.stage_start(order, stage="provider_review", start=timezone.now())
     advance(order, "sms_failed", reason=reason)
@@ -63,7 +70,7 @@ def sms_stage_fail(*, order_id: int, reason: str) -> Order:
 def _bureau_order(reviewer, order_id: int) -> Order:
     if not reviewer.is_bureau_reviewer:
         raise forbidden()
-    order = (Order.objects.select_for_update()
+    order = (Order.objects.select_for_update(of=("self",)).select_related("province", "applicant")
              .filter(pk=order_id, bureau_at__isnull=False, province__in=reviewer.bureau_provinces.all()).first())
     if order is None:
         raise not_found("订单", "order")

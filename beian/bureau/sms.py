@@ -211,11 +211,12 @@ def _send_code(*, challenge, code: str) -> None:
                        "seq": f"s{challenge.session_id}r{challenge.resend_count}"})
 
 
-@transaction.atomic
-def sms_codes_issue(*, order) -> list:
+@transaction.atomic(savepoint=False)  # called inside the provider approval's transaction: no savepoint needed
+def sms_codes_issue(*, order, verifiers: list[dict] | None = None) -> list:
     """Open the order's SMS stage: one code per distinct phone, queued as SMS in the caller's transaction.
 
     Called by ``bureau.services.sms_stage_start`` after the stage clock set ``order.due_at`` (the window end).
+    ``verifiers``: ``sms_verifiers(order)`` if the caller has it already (default: computed here).
     """
     from beian.bureau.models import SmsChallenge, SmsSession, SmsSessionStatus
 
@@ -225,7 +226,7 @@ def sms_codes_issue(*, order) -> list:
     window_end = order.due_at or now + dt.timedelta(hours=24)
     session = SmsSession.objects.create(order=order, started_at=now, window_ends_at=window_end)
     by_phone: dict[str, list[dict]] = {}
-    for verifier in sms_verifiers(order):
+    for verifier in (sms_verifiers(order) if verifiers is None else verifiers):
         by_phone.setdefault(verifier["phone"], []).append(verifier)
     challenges = []
     for phone, verifiers in by_phone.items():

@@ -131,7 +131,9 @@ def notification_queue(*, event: str, recipients: Iterable, order=None, context:
     users = [u for u in recipients if u is not None]
     if not users:
         return []
-    with transaction.atomic():
+    # savepoint=False: inside the event's transaction no savepoint round trips (nothing here is caught and
+    # retried: a failure fails the event); on its own it is an ordinary transaction.
+    with transaction.atomic(savepoint=False):
         ctx = _render_context(order, context or {})
         rendered = template_render(event, ctx)
         disc = _discriminator(context)
@@ -180,7 +182,7 @@ def sms_queue(*, event: str, phone: str, context: dict, order=None) -> Outbox:
     phone = (phone or "").strip()
     if not phone:
         raise ValueError("phone is required")
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         ctx = _render_context(order, context or {})
         text = template_render(event, ctx)["sms_zh"]
         phone_part = "p" + hashlib.sha256(phone.encode()).hexdigest()[:16]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from pydantic import ValidationError as PydanticValidationError
 
@@ -73,7 +73,10 @@ def _parse_state(data: dict | FilingState) -> FilingState:
 
 
 def _lock_order(order_id: int) -> Order:
-    order = Order.objects.select_for_update().filter(pk=order_id).first()
+    # The province and applicant come along (the clocks and the notifications read them); only the order row is
+    # locked (``of=("self",)``: PostgreSQL; SQLite's write transaction serialises anyway).
+    order = (Order.objects.select_for_update(of=("self",)).select_related("province", "applicant")
+             .filter(pk=order_id).first())
     if order is None:
         raise not_found("订单", "order")
     return order
@@ -226,14 +229,18 @@ def _lock_keys(order: Order) -> list[str]:
 
 
 def _acquire_locks(order: Order) -> None:
-    for key in _lock_keys(order):
-        if OrderLock.objects.filter(key=key, order=order).exists():
-            continue
-        try:
-            with transaction.atomic():
-                OrderLock.objects.create(key=key, order=order)
-        except IntegrityError:
-            other = OrderLock.objects.filter(key=key).values_list("order_id", flat=True).first()
+    """Hold the order's entity and domain keys; the first key (sorted) held by another order refuses.
+
+    One insert that skips keys already held (by this order: a resubmission; by another: refused below), then one
+    read of the holders. A concurrent holder that has not committed makes the insert wait for it, so exactly one
+    of two racing submissions gets the key. The refusal rolls back the keys inserted here with the transaction.
+    """
+    keys = _lock_keys(order)
+    OrderLock.objects.bulk_create([OrderLock(key=key, order=order) for key in keys], ignore_conflicts=True)
+    holders = dict(OrderLock.objects.filter(key__in=keys).values_list("key", "order_id"))
+    for key in keys:
+        other = holders.get(key)
+        if other is not None and other != order.pk:
             code = "ORDER_DOMAIN_IN_FLIGHT" if key.startswith("domain:") else "ORDER_ENTITY_IN_FLIGHT"
             raise conflict(code, f"已有进行中的订单 #{other} 占用了该主体或域名。",
                            f"Order #{other} in progress already holds this entity or domain.")
@@ -428,9 +435,10 @@ def order_approve(*, reviewer, order_id: int, note: str = "") -> Order:
     if _unverified_principals(order):
         raise refusal("ORDER_WEBSITE_PRINCIPAL_UNVERIFIED", field=f"websites[{_unverified_principals(order)[0]}]")
     order.claimed_by, order.claimed_at = None, None
-    if bureau.sms_verifiers(order):
+    verifiers = bureau.sms_verifiers(order)
+    if verifiers:
         advance(order, "approve_to_sms", actor=reviewer, reason=note)
-        bureau.sms_stage_start(order=order)
+        bureau.sms_stage_start(order=order, verifiers=verifiers)
         events.order_sms_started(order)
     else:
         advance(order, "approve_to_bureau", actor=reviewer, reason=note)

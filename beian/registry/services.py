@@ -48,7 +48,7 @@ def _cancel_website(website: Website) -> None:
     PreApproval.objects.filter(website=website, status=ACTIVE).update(status=CANCELLED)
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # inside the approval's transaction: one outcome, no savepoint round trips
 def registry_apply(*, state: FilingState, entity: Entity | None, order=None, actor=None, owner=None,
                    cancel_entity: bool = False) -> Entity:
     """Make the registry equal ``state`` and append a version.
@@ -93,8 +93,10 @@ def registry_apply(*, state: FilingState, entity: Entity | None, order=None, act
         _sync_domains(website, site.domains)
         _sync_access(website, site)
         _sync_pre_approvals(website, site)
-        website.without_access = not website.access.filter(status=ACTIVE).exists()
-        website.save(update_fields=["without_access"])
+        without_access = not site.access  # _sync_access left exactly the state's access records active
+        if website.without_access != without_access:
+            website.without_access = without_access
+            website.save(update_fields=["without_access"])
     for key, website in existing.items():
         if key not in kept:
             _cancel_website(website)
@@ -103,7 +105,8 @@ def registry_apply(*, state: FilingState, entity: Entity | None, order=None, act
         for website in entity.websites.filter(status=ACTIVE):
             _cancel_website(website)
         entity.status = CANCELLED
-    entity.empty_shell = entity.status == ACTIVE and not entity.websites.filter(status=ACTIVE).exists()
+    # The active websites now are exactly the kept ones (the others were cancelled above).
+    entity.empty_shell = entity.status == ACTIVE and not kept
     entity.version += 1
     entity.save()
 
@@ -137,11 +140,14 @@ def _sync_domains(website: Website, names: list[str]) -> None:
 
 def _sync_access(website: Website, site) -> None:
     current = {str(a.pk): a for a in website.access.filter(status=ACTIVE)}
+    providers: dict[str, AccessProvider] = {}
     kept = set()
     for item in site.access:
         access = current.get(item.key) or (current.get(str(item.id)) if item.id else None)
-        provider = AccessProvider.objects.filter(name=item.provider).first() or AccessProvider.objects.get(
-            is_self=True)
+        provider = providers.get(item.provider)
+        if provider is None:
+            provider = providers[item.provider] = (AccessProvider.objects.filter(name=item.provider).first()
+                                                   or AccessProvider.objects.get(is_self=True))
         access = access or Access(website=website)
         access.provider = provider
         access.method = item.method
