@@ -2,7 +2,8 @@
 
 pytest-django's ``live_server`` runs in a thread against the in-memory test database, which the worker process
 cannot see; a process-started gunicorn against a file database is what ``make run`` does, so the browser tests
-use that. The SMS code side channel reads the recording SMS backend's table (``notify_smsmessage``) with sqlite3.
+use that — with DEBUG off (collected, hashed static files; the real 403/404 pages). The SMS code side channel
+reads the recording SMS backend's table (``notify_smsmessage``) with sqlite3.
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ filed_entity_create(owner=bj, state=beijing_individual_state())
 # A second enterprise in 浙江 with two websites, for the cancellation journey (valid USCC and resident ID).
 shop = user("zj_shop", Role.APPLICANT)
 state = zhejiang_enterprise_state()
-person = {**state["entity"]["principal"], "name": "陈明", "certificate_number": "330106198804120524",
+person = {**state["entity"]["principal"], "name": "陈明", "certificate_number": "330106198804120523",
           "mobile": "13957198765", "emergency_phone": "057188005678", "email": "chen@yunqi-mall.cn"}
 state["entity"].update(name="杭州云栖电子商务有限公司", certificate_number="91330106MA2B0K9Q5G",
                        superior_unit="杭州云栖电子商务有限公司", principal=person)
@@ -137,12 +138,13 @@ def start_site(tmp: Path) -> LiveSite:
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     env = {**os.environ, "BEIAN_DATABASE_URL": f"sqlite:///{db_file}", "BEIAN_VAR_DIR": str(tmp),
-           "BEIAN_ENV": "development", "BEIAN_LOG_LEVEL": "WARNING", "BEIAN_SITE_URL": url,
+           "BEIAN_ENV": "development", "BEIAN_DEBUG": "false", "BEIAN_LOG_LEVEL": "WARNING", "BEIAN_SITE_URL": url,
            "BEIAN_LOGIN_FAILURE_LIMIT": "50", "DJANGO_SETTINGS_MODULE": "beian.settings"}
     env.pop("BEIAN_REDIS_URL", None)
     env.pop("PYTEST_CURRENT_TEST", None)
     _run(["migrate", "--noinput"], env)
     _run(["createcachetable"], env)
+    _run(["collectstatic", "--noinput", "-v", "0"], env)  # DEBUG off: hashed, compressed static as in production
     assert "SEEDED" in _run(["shell", "-c", SEED], env)
     bin_dir = Path(sys.executable).parent
     site = LiveSite(url=url, db_file=db_file)

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.slow
 AXE = Path(__file__).resolve().parent / "vendor" / "axe-core-4.11.0.min.js"
 ZJ_LEGAL_REP_MOBILE, ZJ_LEGAL_REP_SUFFIX = "13957112345", "010312"  # beian/registry/demo.py
 BJ_MOBILE, BJ_SUFFIX = "13811112222", "140259"
-SHOP_MOBILE, SHOP_SUFFIX = "13957198765", "120524"
+SHOP_MOBILE, SHOP_SUFFIX = "13957198765", "120523"
 
 
 def axe_clean(page, name: str) -> None:
@@ -199,6 +199,7 @@ def test_new_website_gets_the_next_number(live_site, open_as):
     fill_preflight(applicant, f"websites[{key}].domains", "xiaoming-books.cn")
     fill_preflight(applicant, f"websites[{key}].remarks", "个人读书笔记，无交互功能。")
     fill_preflight(applicant, f"websites[{key}].access[a1].ip_ranges", "39.107.20.6")
+    assert provide_materials(applicant) >= 1
     applicant.get_by_label("我已阅读并同意《ICP备案服务协议》，确认所填信息真实有效。").check()
     applicant.get_by_role("button", name="同意协议并提交").click()
     assert order_state(applicant) == "待初审", applicant.content()[:4000]
@@ -232,8 +233,9 @@ def test_cancel_website_on_a_phone(live_site, open_as):
     applicant.get_by_role("button", name="注销网站 云栖优选").click()
     assert order_state(applicant) == "待完善"
     axe_clean(applicant, "12-phone-cancel-order")
+    provide_materials(applicant)
     applicant.get_by_role("button", name="提交", exact=True).click()
-    assert order_state(applicant) == "待初审"
+    assert order_state(applicant) == "待初审", applicant.locator(".messages").inner_text()
     order_id = order_id_of(applicant)
 
     reviewer = open_as("reviewer", viewport=phone)
