@@ -156,6 +156,9 @@ def _read_body(request) -> bytes:
 def material_upload(request, filename: str, order_id: int | None = None, code: str = "", website_key: str = ""):
     if not request.user.is_applicant:
         raise forbidden()
+    if request.content_type in ("multipart/form-data", "application/x-www-form-urlencoded"):
+        raise error("MATERIAL_RAW_BODY_REQUIRED", "请直接以请求体发送文件内容（不要使用表单编码）。",
+                    "Send the file's bytes as the request body, not form-encoded.", field="file", status=415)
     raw_name = _raw_query_value(request, "filename") or b""
     data = _read_body(request)
     material = services.material_upload(user=request.user, data=data, filename=raw_name, order_id=order_id,

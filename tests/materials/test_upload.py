@@ -184,3 +184,12 @@ def test_a_new_upload_supersedes_the_previous_one_and_unclaimed_uploads_attach(a
     status = {i["code"]: i["met"] for i in client.get(f"/api/materials/orders/{change_order.pk}/requirements")
               .json_body}
     assert status == {"entity_certificate": True, "rename_proof": True}
+
+
+def test_a_form_encoded_upload_is_refused_with_a_pointer(applicant, change_order, api):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    r = api(applicant).client.post(f"/api/materials/upload?filename=a.jpg&order_id={change_order.pk}&code=rename_proof",
+                                   {"file": SimpleUploadedFile("a.jpg", hostile.small_jpeg(), "image/jpeg")})
+    assert r.status_code == 415 and r.json()["errors"][0]["code"] == "MATERIAL_RAW_BODY_REQUIRED"
+    assert Material.objects.count() == 0
