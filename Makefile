@@ -17,7 +17,11 @@ $(STAMP): requirements.txt
 
 install: $(STAMP)
 
+# Translations (docs/i18n.md; needs GNU gettext): extract the strings of every catalogue (locale/ and the apps'
+# locale/ directories), then compile the .mo files, which are committed so that `make run` needs no gettext.
 messages: install
+	$(PY) manage.py makemessages -l en --no-location --no-obsolete --ignore=.venv --ignore=var --ignore=bench \
+	  --ignore=tests --ignore=scripts -v 0
 	$(PY) manage.py compilemessages --ignore=.venv -v 0
 
 run: install
