@@ -28,7 +28,19 @@ STAGES = ("provider_review", "supplement_requested", "sms_verification", "bureau
 
 
 def dashboard(*, user, now: dt.datetime | None = None) -> dict:
-    from beian.workdays.services import stage_deadline
+    from beian.workdays.services import stage_deadline, stage_sla
+
+    deadlines: dict = {}
+
+    def due(province: str | None, start: dt.datetime) -> dt.datetime:
+        # A working-day SLA ends at the end of a day: it depends on the start's CST date only (memoised).
+        sla = deadlines.get(("sla", province))
+        if sla is None:
+            sla = deadlines[("sla", province)] = stage_sla(stage="provider_review", province_code=province)
+        key = (province, start.astimezone(CST).date() if sla.hours is None else start)
+        if key not in deadlines:
+            deadlines[key] = stage_deadline(stage="provider_review", province_code=province, start=start).at
+        return deadlines[key]
 
     now = now or timezone.now()
     since = now - dt.timedelta(days=DAYS)
@@ -52,7 +64,7 @@ def dashboard(*, user, now: dt.datetime | None = None) -> dict:
                 stage_time[from_state].append((at - start).total_seconds() / 3600)
                 if from_state == "provider_review" and event in DECISIONS:
                     decided += 1
-                    on_time += at <= stage_deadline(stage="provider_review", province_code=province, start=start).at
+                    on_time += at <= due(province, start)
             entered[(order_id, to_state)] = at
     return {
         "days": [d.isoformat() for d in days],
