@@ -66,18 +66,11 @@ signed_in = role_required(lambda u: True)
 
 
 def expected_completion(order) -> dt.datetime | None:
-    """The latest date the order should be done by: the current stage's due date plus the SLAs still ahead."""
-    from beian.workdays.services import stage_deadline
+    """The orders app's expected completion (current due date plus the SLAs still ahead)."""
+    from beian.orders.clock import expected_completion as clock_expected
 
-    if order.due_at is None:
-        return None
-    province = order.province.code if order.province_id else None
-    at = order.due_at
-    if order.state in ("provider_review", "supplement_requested"):
-        at = stage_deadline(stage="sms_verification", province_code=province, start=at).at
-    if order.state in ("provider_review", "supplement_requested", "sms_verification"):
-        at = stage_deadline(stage="bureau_review", province_code=province, start=at).at
-    return at
+    deadline = clock_expected(order)
+    return deadline.at if deadline is not None else None
 
 
 def overdue(order) -> bool:
