@@ -142,20 +142,22 @@ def catalogue_requirements(*, order_type: str, proposed, diff: list[dict]) -> li
     return [r for r in found.values() if r.code not in waived]
 
 
-def requirements_for(*, order, findings: list | None = None) -> list[RequiredMaterial]:
+def requirements_for(*, order, findings: list | None = None, ctx=None) -> list[RequiredMaterial]:
     """Everything the order needs: catalogue rows ∪ the ``needs_material`` findings, sorted, without duplicates.
 
-    ``findings`` defaults to a pre-flight run of the rules engine over the order.
+    ``findings`` defaults to a pre-flight run of the rules engine over the order (over ``ctx``, a
+    ``RuleContext``, when given: then its proposed state and diff are used, the order need not be saved).
     """
     from beian.core.state import FilingState
 
+    proposed = ctx.proposed if ctx is not None else FilingState.model_validate(order.proposed)
+    diff = ctx.diff if ctx is not None else order.diff
     if order.type in ("cancel_entity", "cancel_website", "cancel_access"):
         rows: list[RequiredMaterial] = []
     else:
-        rows = catalogue_requirements(order_type=order.type, proposed=FilingState.model_validate(order.proposed),
-                                      diff=order.diff)
+        rows = catalogue_requirements(order_type=order.type, proposed=proposed, diff=diff)
     if findings is None:
-        findings = _rule_findings(order)
+        findings = _rule_findings(order, ctx)
     seen = {(r.code, r.website_key) for r in rows}
     for f in findings:
         d = f if isinstance(f, dict) else f.as_dict()
@@ -175,12 +177,15 @@ def requirements_for(*, order, findings: list | None = None) -> list[RequiredMat
 _LOCAL = threading.local()
 
 
-def _rule_findings(order) -> list:
+def _rule_findings(order, ctx=None) -> list:
     from beian.orders.services import order_findings
+    from beian.rules.engine import rules_run
 
     _LOCAL.depth = getattr(_LOCAL, "depth", 0) + 1
     try:
-        return [f for f in order_findings(order=order, stage="preflight") if f.severity == "needs_material"]
+        found = rules_run(ctx, stage="preflight") if ctx is not None else order_findings(order=order,
+                                                                                         stage="preflight")
+        return [f for f in found if f.severity == "needs_material"]
     finally:
         _LOCAL.depth -= 1
 

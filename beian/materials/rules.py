@@ -18,11 +18,10 @@ def material_missing(ctx: RuleContext):
     from beian.materials.catalogue import in_requirement_computation
     from beian.materials.selectors import requirement_status
 
-    order = ctx.order
-    if in_requirement_computation() or getattr(order, "pk", None) is None:
+    if in_requirement_computation():
         return
     severity = settings.BEIAN_MATERIALS["MISSING_SEVERITY"]
-    for item in requirement_status(order=order):
+    for item in requirement_status(order=ctx.order, ctx=ctx):
         if item["met"]:
             continue
         field = f"websites[{item['website_key']}].materials.{item['code']}" if item["website_key"] else (

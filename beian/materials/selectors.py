@@ -43,14 +43,16 @@ def requirement_catalogue(*, user) -> QuerySet[MaterialRequirement]:
     return MaterialRequirement.objects.all().order_by("sort", "id")
 
 
-def requirement_status(*, order, findings: list | None = None) -> list[dict]:
+def requirement_status(*, order, findings: list | None = None, ctx=None) -> list[dict]:
     """Each requirement of the order with the current material (or signature) that meets it, if any."""
     from beian.materials.catalogue import requirements_for
 
-    current = {(m.code, m.website_key): m for m in materials_of_order(order=order, current_only=True)}
-    signed = set(AgreementSignature.objects.filter(order=order).values_list("agreement__code", flat=True))
+    current, signed = {}, set()
+    if order.pk is not None:
+        current = {(m.code, m.website_key): m for m in materials_of_order(order=order, current_only=True)}
+        signed = set(AgreementSignature.objects.filter(order=order).values_list("agreement__code", flat=True))
     out = []
-    for req in requirements_for(order=order, findings=findings):
+    for req in requirements_for(order=order, findings=findings, ctx=ctx):
         material = current.get((req.code, req.website_key))
         met = req.code in signed if req.signed_in_app else material is not None
         out.append({**req.as_dict(), "met": met, "material_id": material.pk if material else None})
