@@ -8,7 +8,7 @@ from bench.workflow import TRANSITIONS, order_state, percentile, run
 
 
 @pytest.mark.db_specific
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_workflow_benchmark_drives_every_order_to_approval():
     from beian.notify.models import Channel, Outbox, OutboxStatus
     from beian.orders.models import Order, OrderState
