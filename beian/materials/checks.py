@@ -26,7 +26,7 @@ BRIGHT_MIN = 225.0  # too bright = a mean above this *and* little contrast (wash
 CONTRAST_MIN = 20.0
 MIN_SHORT_SIDE = 500
 OCR_MAX_SIDE = 2000  # recognition crops come from this copy
-DET_MAX_SIDE = 1280  # text detection on at most this long side: ~2x faster than rapidocr's default on 1600x1000
+DET_MAX_SIDE = 960  # text detection on at most this long side (rapidocr default: the full image) — 3x faster
 
 LICENCE_CODES = {"entity_certificate"}
 ID_FRONT_CODES = {"entity_principal_id_front", "website_principal_id_front"}
