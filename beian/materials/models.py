@@ -48,7 +48,7 @@ class MaterialRequirement(models.Model):
     entity_kind = models.CharField(_("主体类别"), max_length=20, choices=EntityKind.choices, default=EntityKind.ANY)
     provinces = models.JSONField(_("省份"), default=list, blank=True,
                                  help_text=_("6 位省级区划代码列表，如 [\"310000\"]；留空表示全国。"))
-    path = models.CharField(_("变更字段"), max_length=120, blank=True,
+    path = models.CharField(_("变更字段"), max_length=300, blank=True,
                             help_text=_("字段路径通配，如 entity.name、websites[*].principal.*；留空表示总是需要。"))
     ops = models.JSONField(_("变更方式"), default=list, blank=True, help_text=_("add/remove/change；留空表示任意。"))
     condition = models.CharField(_("附加条件"), max_length=40, choices=Condition.choices, default="", blank=True)

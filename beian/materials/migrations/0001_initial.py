@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
                 ('order_types', models.JSONField(blank=True, default=list, help_text='留空表示所有类型。', verbose_name='业务类型')),
                 ('entity_kind', models.CharField(choices=[('any', '不限'), ('organisation', '单位'), ('individual', '个人')], default='any', max_length=20, verbose_name='主体类别')),
                 ('provinces', models.JSONField(blank=True, default=list, help_text='6 位省级区划代码列表，如 ["310000"]；留空表示全国。', verbose_name='省份')),
-                ('path', models.CharField(blank=True, help_text='字段路径通配，如 entity.name、websites[*].principal.*；留空表示总是需要。', max_length=120, verbose_name='变更字段')),
+                ('path', models.CharField(blank=True, help_text='字段路径通配，如 entity.name、websites[*].principal.*；留空表示总是需要。', max_length=300, verbose_name='变更字段')),
                 ('ops', models.JSONField(blank=True, default=list, help_text='add/remove/change；留空表示任意。', verbose_name='变更方式')),
                 ('condition', models.CharField(blank=True, choices=[('', '无'), ('has_pre_approvals', '网站涉及前置审批'), ('access_outside_province', '服务器不在备案省份'), ('website_principal_not_entity', '网站负责人非主体负责人'), ('id_outside_province', '身份证非备案省份签发')], default='', max_length=40, verbose_name='附加条件')),
                 ('waive', models.BooleanField(default=False, help_text='匹配时免除该材料（省份豁免）。', verbose_name='免除')),
