@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from tests.access.harness import Row, access_object
+from tests.access.objects_orders import sms_rename
 
 PHONE = "13957112345"  # the demo enterprise's entity principal 王建国
 SUFFIX = "010312"  # last 6 of his certificate number
@@ -18,18 +19,7 @@ SUFFIX = "010312"  # last 6 of his certificate number
 @access_object("real_sms_order")
 def real_sms_order(world):
     """A rename of the owner's 浙江 filing, approved by the provider: waiting for the entity principal's SMS."""
-    from beian.orders import services
-    from beian.registry.demo import filed_entity_create, zhejiang_enterprise_state
-
-    owner, reviewer = world.user("owner"), world.user("reviewer")
-    filed_entity_create(owner=owner, state=zhejiang_enterprise_state())
-    order = services.order_create(user=owner, type="change")
-    proposed = dict(order.proposed)
-    proposed["entity"] = {**proposed["entity"], "name": "杭州云栖智能科技有限公司"}
-    services.order_update(user=owner, order_id=order.pk, proposed=proposed)
-    services.order_submit(user=owner, order_id=order.pk)
-    services.order_claim(reviewer=reviewer, order_id=order.pk)
-    return services.order_approve(reviewer=reviewer, order_id=order.pk)
+    return sms_rename(world)
 
 
 @access_object("real_sms_code")
