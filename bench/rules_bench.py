@@ -56,6 +56,7 @@ def main() -> int:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
+    call_command("createcachetable", verbosity=0)  # the default cache (no Redis) is a table
     from beian.accounts.models import ApiToken, Role, User
     from beian.orders import services
     from beian.registry.demo import filed_entity_create, zhejiang_enterprise_state

@@ -13,15 +13,18 @@ from beian.core.errors import Finding
 from beian.rules.engine import RuleContext, finding, rule
 
 
-@rule("MATERIAL_MISSING", source="design §8")
+@rule("MATERIAL_MISSING", source="design §8", late=True)
 def material_missing(ctx: RuleContext):
+    """Each requirement of the order not met. In a full run of the engine this rule runs last (``late``) and
+    takes the ``needs_material`` findings from the other rules' findings (``ctx.prior``) instead of running the
+    catalogue a second time."""
     from beian.materials.catalogue import in_requirement_computation
     from beian.materials.selectors import requirement_status
 
     if in_requirement_computation():
         return
     severity = settings.BEIAN_MATERIALS["MISSING_SEVERITY"]
-    for item in requirement_status(order=ctx.order, ctx=ctx):
+    for item in requirement_status(order=ctx.order, ctx=ctx, findings=ctx.prior):
         if item["met"]:
             continue
         field = f"websites[{item['website_key']}].materials.{item['code']}" if item["website_key"] else (

@@ -39,6 +39,7 @@ class RuleSpec:
     hint_zh: str = ""
     hint_en: str = ""
     overrides: tuple[str, ...] = ()  # ProvinceRule fields / data tables the rule reads
+    late: bool = False  # runs after the other rules of a full run and reads their findings (``ctx.prior``)
 
     @property
     def module(self) -> str:
@@ -57,6 +58,9 @@ class RuleContext:
     extra: dict = field(default_factory=dict)
     today: dt.date | None = None  # the check's day in China Standard Time (default: today)
     memo: dict = field(default_factory=dict)  # per-run cache shared by rules (e.g. domain facts)
+    # For a ``late`` rule in a full run: the findings of every other rule of the run (None: not known, the rule
+    # computes what it needs itself).
+    prior: list | None = None
 
     @cached_property
     def data(self):
@@ -90,17 +94,29 @@ CATALOGUE_VERSION = "2026.11-2"  # bumped whenever a rule is added or changed; r
 
 def rule(code: str, *, severity: str = "error", source: str = "", stages: tuple[str, ...] = STAGES,
          order_types: Iterable[str] | None = None, reads: Iterable[str] = (), title_zh: str = "",
-         title_en: str = "", hint_zh: str = "", hint_en: str = "", overrides: Iterable[str] = ()):
+         title_en: str = "", hint_zh: str = "", hint_en: str = "", overrides: Iterable[str] = (), late: bool = False):
     def register(func):
         if code in _REGISTRY and _REGISTRY[code].func is not func:
             raise ValueError(f"rule code {code} registered twice")
         _REGISTRY[code] = RuleSpec(code=code, severity=severity, source=source, stages=stages, func=func,
                                    order_types=frozenset(order_types) if order_types else None,
                                    reads=tuple(reads), title_zh=title_zh, title_en=title_en, hint_zh=hint_zh,
-                                   hint_en=hint_en, overrides=tuple(overrides))
+                                   hint_en=hint_en, overrides=tuple(overrides), late=late)
         return func
 
     return register
+
+
+_SORTED: tuple[int, list[RuleSpec]] | None = None
+
+
+def _sorted_specs() -> list[RuleSpec]:
+    """The registered rules by code (re-sorted only when the registry changes)."""
+    global _SORTED
+    cached = _SORTED
+    if cached is None or cached[0] != len(_REGISTRY) or any(_REGISTRY.get(s.code) is not s for s in cached[1]):
+        cached = _SORTED = (len(_REGISTRY), sorted(_REGISTRY.values(), key=lambda r: r.code))
+    return cached[1]
 
 
 def rules_catalogue() -> list[RuleSpec]:
@@ -160,19 +176,31 @@ def rules_run(ctx: RuleContext, *, stage: str = "submit", fields: Iterable[str] 
 
     With ``fields`` (one-field pre-flight): only the rules that read one of those field paths, and of their
     findings only those on the same website as the field (or on no website).
+
+    ``late`` rules run after the others of a full run, with their findings in ``ctx.prior`` (the materials rule
+    derives the requirements from the ``needs_material`` findings instead of running the catalogue again); the
+    findings are returned in code order all the same.
     """
     _load_rule_modules()
     fields = list(fields) if fields is not None else None
-    findings: list[Finding] = []
     order_type = ctx.order_type
-    for spec in sorted(_REGISTRY.values(), key=lambda r: r.code):
+    results: list[tuple[RuleSpec, list[Finding] | None]] = []
+    for spec in _sorted_specs():
         if stage not in spec.stages:
             continue
         if spec.order_types is not None and order_type not in spec.order_types:
             continue
         if fields is not None and not any(rule_reads(spec, f) for f in fields):
             continue
-        findings.extend(spec.func(ctx))
+        results.append((spec, None if spec.late and fields is None else list(spec.func(ctx))))
+    if any(found is None for _spec, found in results):
+        prior = [f for _spec, found in results if found is not None for f in found]
+        saved, ctx.prior = ctx.prior, prior
+        try:
+            results = [(spec, list(spec.func(ctx)) if found is None else found) for spec, found in results]
+        finally:
+            ctx.prior = saved
+    findings: list[Finding] = [f for _spec, found in results for f in found]
     if fields is not None:
         sites = {_website_prefix(f) for f in fields}
         if None not in sites:
