@@ -404,6 +404,7 @@ def main(argv: list[str] | None = None) -> int:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
+    call_command("createcachetable", verbosity=0)  # the database cache (rate limits, catalogue caches)
     print(f"database: {args.database_url.split('@')[-1]}", flush=True)
     if args.profile:
         import cProfile

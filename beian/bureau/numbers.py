@@ -7,6 +7,7 @@ filing are numbered in the order of the order's website list.
 
 from __future__ import annotations
 
+from django.db import connection
 from django.utils import timezone
 
 from beian.core.state import FilingState
@@ -15,12 +16,20 @@ from beian.registry.models import Entity, NumberSeries, Province
 
 
 def _next_serial(province: Province, year: int) -> int:
-    # Create the row if missing without racing (ignore_conflicts), then take its row lock.
-    NumberSeries.objects.bulk_create([NumberSeries(province=province, year=year)], ignore_conflicts=True)
-    series = NumberSeries.objects.select_for_update().get(province=province, year=year)
-    series.last_serial += 1
-    series.save(update_fields=["last_serial"])
-    return series.last_serial
+    # One statement: the UPDATE takes the series row's lock (a concurrent approval waits for it, as with
+    # SELECT … FOR UPDATE) and returns the new serial. The first approval of a province and year creates the row
+    # without racing (ignore_conflicts) and increments it the same way.
+    meta = NumberSeries._meta
+    sql = (f"UPDATE {connection.ops.quote_name(meta.db_table)} SET last_serial = last_serial + 1 "
+           f"WHERE province_id = %s AND year = %s RETURNING last_serial")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [province.pk, year])
+        row = cursor.fetchone()
+        if row is None:
+            NumberSeries.objects.bulk_create([NumberSeries(province=province, year=year)], ignore_conflicts=True)
+            cursor.execute(sql, [province.pk, year])
+            row = cursor.fetchone()
+    return row[0]
 
 
 def numbers_issue(*, state: FilingState, entity: Entity | None, province: Province) -> dict:

@@ -26,18 +26,35 @@ def sms_verifiers(order: Order) -> list:
     return sms.sms_verifiers(order)
 
 
-def sms_stage_start(*, order: Order, verifiers: list | None = None) -> None:
-    """Called by provider approval inside its transaction: the SMS window starts, codes are issued.
-
-    ``verifiers``: ``sms_verifiers(order)`` when the caller has just computed it (saves reading the rule again)."""
+def sms_stage_clock(*, order: Order) -> None:
+    """Start the SMS window's clock on ``order`` (unsaved: the transition's ``advance`` saves it)."""
     clock.stage_start(order, stage="sms_verification", start=timezone.now())
-    order.save()
+
+
+def sms_stage_codes(*, order: Order, verifiers: list | None = None) -> None:
+    """Issue the codes of the SMS stage whose clock ``sms_stage_clock`` started (the order row saved)."""
     sms.sms_codes_issue(order=order, verifiers=verifiers)
 
 
-def bureau_stage_start(*, order: Order) -> None:
+def sms_stage_start(*, order: Order, verifiers: list | None = None) -> None:
+    """Called by provider approval inside its transaction: the SMS window starts, codes are issued.
+
+    ``verifiers``: ``sms_verifiers(order)`` when the caller has just computed it (saves reading the rule again).
+    (Provider approval calls ``sms_stage_clock`` before its ``advance`` and ``sms_stage_codes`` after it, so the
+    order row is written once.)"""
+    sms_stage_clock(order=order)
+    order.save()
+    sms_stage_codes(order=order, verifiers=verifiers)
+
+
+def bureau_stage_clock(*, order: Order) -> None:
+    """The bureau stage's start and clock on ``order`` (unsaved: the transition's ``advance`` saves it)."""
     order.bureau_at = order.bureau_at or timezone.now()
     clock.stage_start(order, stage="bureau_review", start=timezone.now())
+
+
+def bureau_stage_start(*, order: Order) -> None:
+    bureau_stage_clock(order=order)
     order.save()
     events.order_forwarded(order)
 
@@ -51,8 +68,9 @@ def _lock(order_id: int) -> Order:
 def sms_stage_complete(*, order_id: int) -> Order:
     """Every required principal verified: the order moves to the bureau."""
     order = _lock(order_id)
+    bureau_stage_clock(order=order)  # saved by advance: one write of the order row
     advance(order, "sms_verified")
-    bureau_stage_start(order=order)
+    events.order_forwarded(order)
     return order
 
 
@@ -74,6 +92,7 @@ def _bureau_order(reviewer, order_id: int) -> Order:
              .filter(pk=order_id, bureau_at__isnull=False, province__in=reviewer.bureau_provinces.all()).first())
     if order is None:
         raise not_found("订单", "order")
+    order.bureau_scope_checked_for = reviewer.pk  # ``advance`` need not ask again whether the province is theirs
     return order
 
 
@@ -95,15 +114,16 @@ def bureau_approve(*, reviewer, order_id: int, note: str = "") -> Order:
     issued = numbers_issue(state=state, entity=entity, province=order.province)
     entity = registry_apply(state=state, entity=entity, order=order, actor=reviewer,
                             owner=order.applicant if entity is None else None,
-                            cancel_entity=order.type == OrderType.CANCEL_ENTITY)
+                            cancel_entity=order.type == OrderType.CANCEL_ENTITY, province=order.province)
     order.entity = entity
     order.proposed = state.to_json()
     order.due_at = None
     release_locks(order)
     advance(order, "bureau_approve", actor=reviewer, reason=note, data={"issued": issued,
                                                                          "version": entity.version})
+    # The entity's active websites in registry order (suffix, id), as registry_apply just wrote them.
     numbers = {"entity": entity.number,
-               "websites": {w.name: w.number for w in entity.websites.filter(status="active")}}
+               "websites": {w.name: w.number for w in entity.applied_state.websites}}
     events.order_approved(order, numbers=numbers)
     return order
 

@@ -203,12 +203,16 @@ def _expires_text(at) -> str:
     return timezone.localtime(at).strftime("%Y-%m-%d %H:%M")
 
 
+def _code_context(*, challenge, code: str) -> dict:
+    return {"code": code, "expires_at": _expires_text(challenge.session.window_ends_at),
+            "seq": f"s{challenge.session_id}r{challenge.resend_count}"}
+
+
 def _send_code(*, challenge, code: str) -> None:
     from beian.notify.services import sms_queue
 
     sms_queue(event="sms_code", phone=challenge.phone, order=challenge.order,
-              context={"code": code, "expires_at": _expires_text(challenge.session.window_ends_at),
-                       "seq": f"s{challenge.session_id}r{challenge.resend_count}"})
+              context=_code_context(challenge=challenge, code=code))
 
 
 @transaction.atomic(savepoint=False)  # called inside the provider approval's transaction: no savepoint needed
@@ -228,18 +232,24 @@ def sms_codes_issue(*, order, verifiers: list[dict] | None = None) -> list:
     by_phone: dict[str, list[dict]] = {}
     for verifier in (sms_verifiers(order) if verifiers is None else verifiers):
         by_phone.setdefault(verifier["phone"], []).append(verifier)
-    challenges = []
+    challenges, codes = [], []
     for phone, verifiers in by_phone.items():
         code = _new_code()
         principals = [{"role": v["role"], "website_key": v["website_key"], "name": v["name"],
                        "suffix_hmac": suffix_hmac(order_id=order.pk, phone=phone,
                                                   suffix=suffix_of(v["certificate_number"]))}
                       for v in verifiers]
-        challenge = SmsChallenge.objects.create(session=session, order=order, phone=phone, principals=principals,
-                                                code_hmac=code_hmac(order_id=order.pk, phone=phone, code=code),
-                                                issued_at=now)
-        _send_code(challenge=challenge, code=code)
-        challenges.append(challenge)
+        challenges.append(SmsChallenge(session=session, order=order, phone=phone, principals=principals,
+                                       code_hmac=code_hmac(order_id=order.pk, phone=phone, code=code),
+                                       issued_at=now))
+        codes.append(code)
+    # One insert for the challenges and one for their SMS (the same rows and keys as one by one).
+    SmsChallenge.objects.bulk_create(challenges)
+    from beian.notify.services import sms_queue_many
+
+    sms_queue_many(event="sms_code", order=order,
+                   messages=[(c.phone, _code_context(challenge=c, code=code))
+                             for c, code in zip(challenges, codes, strict=True)])
     log.info("sms stage opened: order %s, %d code(s)", order.pk, len(challenges))
     return challenges
 

@@ -119,8 +119,12 @@ def _key(*parts) -> str:
     return key
 
 
-def notification_queue(*, event: str, recipients: Iterable, order=None, context: dict | None = None) -> list[Outbox]:
+def notification_queue(*, event: str, recipients: Iterable, order=None, context: dict | None = None,
+                       fetch: bool = True) -> list[Outbox]:
     """Write the outbox rows of one event in the caller's transaction and return them.
+
+    ``fetch=False``: return nothing (``[]``) and skip reading the rows back — the order events, which never look
+    at them, save a query per event; the rows written are the same.
 
     Per recipient: an inbox message, an e-mail if the user has an address (and is active), and one webhook
     delivery per active endpoint of that user subscribed to ``event``. Idempotent: the key is
@@ -172,26 +176,42 @@ def notification_queue(*, event: str, recipients: Iterable, order=None, context:
             if row.channel == Channel.WEBHOOK:
                 row.payload["webhook"]["id"] = row.idempotency_key
         Outbox.objects.bulk_create(rows, ignore_conflicts=True)
+        if not fetch:
+            return []
         return list(Outbox.objects.filter(idempotency_key__in=[r.idempotency_key for r in rows]).order_by("id"))
+
+
+def _sms_row(*, event: str, phone: str, context: dict, order, now) -> Outbox:
+    phone = (phone or "").strip()
+    if not phone:
+        raise ValueError("phone is required")
+    ctx = _render_context(order, context or {})
+    text = template_render(event, ctx)["sms_zh"]
+    phone_part = "p" + hashlib.sha256(phone.encode()).hexdigest()[:16]
+    key = _key(event, f"o{order.pk}" if order is not None else "o0", phone_part, Channel.SMS,
+               _discriminator(context))
+    return Outbox(channel=Channel.SMS, event=event, address=phone, order=order, payload={"text": text},
+                  idempotency_key=key, next_attempt_at=now)
 
 
 def sms_queue(*, event: str, phone: str, context: dict, order=None) -> Outbox:
     """Queue one SMS (e.g. ``event="sms_code"`` with ``code`` and ``expires_at`` in context) in the caller's
     transaction. The text is removed from the row once delivered (or given up), so codes do not linger.
     Idempotent per (event, order, phone, ``context["seq"]``): pass a new ``seq`` for each resend."""
-    phone = (phone or "").strip()
-    if not phone:
-        raise ValueError("phone is required")
+    row = _sms_row(event=event, phone=phone, context=context, order=order, now=timezone.now())
     with transaction.atomic(savepoint=False):
-        ctx = _render_context(order, context or {})
-        text = template_render(event, ctx)["sms_zh"]
-        phone_part = "p" + hashlib.sha256(phone.encode()).hexdigest()[:16]
-        key = _key(event, f"o{order.pk}" if order is not None else "o0", phone_part, Channel.SMS,
-                   _discriminator(context))
-        Outbox.objects.bulk_create([Outbox(channel=Channel.SMS, event=event, address=phone, order=order,
-                                           payload={"text": text}, idempotency_key=key,
-                                           next_attempt_at=timezone.now())], ignore_conflicts=True)
-        return Outbox.objects.get(idempotency_key=key)
+        Outbox.objects.bulk_create([row], ignore_conflicts=True)
+        return Outbox.objects.get(idempotency_key=row.idempotency_key)
+
+
+def sms_queue_many(*, event: str, messages: Iterable[tuple[str, dict]], order=None) -> None:
+    """``sms_queue`` for several (phone, context) pairs at once: the same rows (same idempotency keys), one
+    insert, nothing read back (the SMS stage opening its codes)."""
+    now = timezone.now()
+    rows = [_sms_row(event=event, phone=phone, context=context, order=order, now=now) for phone, context in messages]
+    if rows:
+        with transaction.atomic(savepoint=False):
+            Outbox.objects.bulk_create(rows, ignore_conflicts=True)
 
 
 # --- delivery --------------------------------------------------------------------------------------------------

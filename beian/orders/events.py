@@ -17,7 +17,8 @@ def _queue(event: str, order, recipients, **context) -> None:
     if order.due_at:
         base["due_at"] = timezone.localtime(order.due_at).strftime("%Y-%m-%d %H:%M")
     base.update(context)
-    notification_queue(event=event, recipients=[r for r in recipients if r is not None], order=order, context=base)
+    notification_queue(event=event, recipients=[r for r in recipients if r is not None], order=order, context=base,
+                       fetch=False)
 
 
 def _reviewers(order):

@@ -436,13 +436,16 @@ def order_approve(*, reviewer, order_id: int, note: str = "") -> Order:
         raise refusal("ORDER_WEBSITE_PRINCIPAL_UNVERIFIED", field=f"websites[{_unverified_principals(order)[0]}]")
     order.claimed_by, order.claimed_at = None, None
     verifiers = bureau.sms_verifiers(order)
+    # The stage clock is set before ``advance``, which saves it with the new state (one write of the order row).
     if verifiers:
+        bureau.sms_stage_clock(order=order)
         advance(order, "approve_to_sms", actor=reviewer, reason=note)
-        bureau.sms_stage_start(order=order, verifiers=verifiers)
+        bureau.sms_stage_codes(order=order, verifiers=verifiers)
         events.order_sms_started(order)
     else:
+        bureau.bureau_stage_clock(order=order)
         advance(order, "approve_to_bureau", actor=reviewer, reason=note)
-        bureau.bureau_stage_start(order=order)
+        events.order_forwarded(order)
     return order
 
 

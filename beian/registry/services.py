@@ -9,7 +9,15 @@ from django.dispatch import Signal
 from django.utils import timezone
 
 from beian.core.diff import filing_diff
-from beian.core.state import FilingState, PrincipalState
+from beian.core.state import (
+    AccessState,
+    EntityState,
+    FilingState,
+    IpRange,
+    PreApprovalState,
+    PrincipalState,
+    WebsiteState,
+)
 from beian.core.validators import normalize_domain
 from beian.registry.models import (
     Access,
@@ -50,17 +58,25 @@ def _cancel_website(website: Website) -> None:
 
 @transaction.atomic(savepoint=False)  # inside the approval's transaction: one outcome, no savepoint round trips
 def registry_apply(*, state: FilingState, entity: Entity | None, order=None, actor=None, owner=None,
-                   cancel_entity: bool = False) -> Entity:
+                   cancel_entity: bool = False, province: Province | None = None) -> Entity:
     """Make the registry equal ``state`` and append a version.
 
     Websites, domains, access records and pre-approvals absent from ``state`` are cancelled, never deleted.
     Numbers in ``state`` (entity.number, websites[].number) are written as given: only the bureau stage sets them.
     ``state`` is returned by the caller with new records' ids filled in through the version snapshot.
+    ``province``: the ``Province`` of ``state.entity.province`` when the caller has it (saves reading it).
+
+    Writes only what the approval needs: the entity row once (its version, numbers high-water mark and empty-shell
+    flag computed up front), no reads of the children of records created here, one insert per kind of new child;
+    the version snapshot is built from what was written (equal to ``filing_state_of`` of the result).
+    The approved state is also left on the returned entity as ``entity.applied_state``.
     """
     before = filing_state_of(entity) if entity is not None else None
     now = timezone.now()
     e = state.entity
-    province = Province.objects.get(code=e.province)
+    if province is None or province.code != e.province:
+        province = Province.objects.get(code=e.province)
+    created = entity is None
     if entity is None:
         entity = Entity(owner=owner, approved_at=now)
     entity.principal = _principal_write(entity.principal if entity.pk else None, e.principal, "entity")
@@ -71,12 +87,22 @@ def registry_apply(*, state: FilingState, entity: Entity | None, order=None, act
     entity.province = province
     if e.number:
         entity.number = e.number
+    for site in state.websites:  # the highest website suffix ever issued (the loop below writes these numbers)
+        if site.number:
+            entity.website_suffix_high = max(entity.website_suffix_high, _suffix_of(site.number) or 0)
+    if cancel_entity:
+        entity.status = CANCELLED
+    # The active websites afterwards are exactly the state's (the others are cancelled below).
+    entity.empty_shell = entity.status == ACTIVE and not state.websites
+    entity.version += 1
     entity.save()
 
-    existing = {str(w.pk): w for w in entity.websites.filter(status=ACTIVE)}
+    existing = {} if created else {str(w.pk): w for w in entity.websites.filter(status=ACTIVE)}
     kept: set[str] = set()
+    applied: list[tuple] = []  # (website, domain names, active access records, pre-approvals) for the snapshot
     for site in state.websites:
         website = existing.get(site.key) or (existing.get(str(site.id)) if site.id else None)
+        is_new = website is None
         website = website or Website(entity=entity, approved_at=now)
         website.principal = _principal_write(website.principal if website.pk else None, site.principal, "website")
         for name in ("name", "home_url", "service_content", "languages", "remarks"):
@@ -84,33 +110,26 @@ def registry_apply(*, state: FilingState, entity: Entity | None, order=None, act
         if site.number:
             website.number = site.number
             website.suffix = _suffix_of(site.number)
-            entity.website_suffix_high = max(entity.website_suffix_high, website.suffix or 0)
         if site.access_limited is not None:
             website.access_limited = site.access_limited
+        website.without_access = not site.access  # _sync_access leaves exactly the state's access records active
         website.save()
         kept.add(str(website.pk))
         site.id, site.key = website.pk, str(website.pk)
-        _sync_domains(website, site.domains)
-        _sync_access(website, site)
-        _sync_pre_approvals(website, site)
-        without_access = not site.access  # _sync_access left exactly the state's access records active
-        if website.without_access != without_access:
-            website.without_access = without_access
-            website.save(update_fields=["without_access"])
+        _sync_domains(website, site.domains, is_new=is_new)
+        access = _sync_access(website, site, is_new=is_new)
+        _sync_pre_approvals(website, site, is_new=is_new)
+        applied.append((website, list(site.domains), access, [(p.type, p.number) for p in site.pre_approvals]))
     for key, website in existing.items():
         if key not in kept:
             _cancel_website(website)
-
     if cancel_entity:
         for website in entity.websites.filter(status=ACTIVE):
             _cancel_website(website)
-        entity.status = CANCELLED
-    # The active websites now are exactly the kept ones (the others were cancelled above).
-    entity.empty_shell = entity.status == ACTIVE and not kept
-    entity.version += 1
-    entity.save()
+        applied = []
 
-    after = filing_state_of(entity)
+    after = _applied_state(entity, applied, kept) or filing_state_of(entity)
+    entity.applied_state = after
     RegistryVersion.objects.create(entity=entity, version=entity.version, snapshot=after.to_json(),
                                    diff=filing_diff(before, after), order=order, actor=actor)
     entity_id = entity.pk
@@ -118,53 +137,111 @@ def registry_apply(*, state: FilingState, entity: Entity | None, order=None, act
     return entity
 
 
+def _principal_state(p: Principal) -> PrincipalState:
+    return PrincipalState(name=p.name, certificate_type=p.certificate_type, certificate_number=p.certificate_number,
+                          valid_from=p.valid_from, valid_to=p.valid_to, mobile=p.mobile,
+                          emergency_phone=p.emergency_phone, email=p.email)
+
+
+def _applied_state(entity: Entity, applied: list[tuple], kept: set[str]) -> FilingState | None:
+    """The entity's approved state as ``filing_state_of`` reads it back, built from the records just written;
+    None (read it back) in the corner cases where the write order is not the read order: a website without a
+    suffix (NULLs sort differently per database), a domain listed twice, two state websites on one record."""
+    if len(kept) != len(applied):
+        return None
+    for website, domains, _, _ in applied:
+        if website.suffix is None or len(set(domains)) != len(domains):
+            return None
+    websites = sorted(applied, key=lambda item: (item[0].suffix, item[0].pk))
+    return FilingState(
+        entity=EntityState(
+            type=entity.entity_type, name=entity.name, certificate_type=entity.certificate_type,
+            certificate_number=entity.certificate_number, province=entity.province.code, city=entity.city,
+            district=entity.district, certificate_address=entity.certificate_address,
+            communication_address=entity.communication_address, superior_unit=entity.superior_unit,
+            remarks=entity.remarks, principal=_principal_state(entity.principal), number=entity.number,
+            status=entity.status,
+        ),
+        websites=[
+            WebsiteState(
+                key=str(w.pk), id=w.pk, name=w.name, home_url=w.home_url, service_content=list(w.service_content),
+                languages=list(w.languages), remarks=w.remarks, domains=list(domains),
+                principal=_principal_state(w.principal),
+                pre_approvals=[PreApprovalState(type=t, number=n) for t, n in pre_approvals],
+                access=[AccessState(key=str(a.pk), id=a.pk, provider=a.provider.name, method=a.method,
+                                    region=a.region, ip_ranges=[IpRange(**r) for r in a.ip_ranges])
+                        for a in access],
+                number=w.number, status=w.status, access_limited=w.access_limited,
+            )
+            for w, domains, access, pre_approvals in websites
+        ],
+    )
+
+
 def _suffix_of(number: str) -> int | None:
     tail = number.rsplit("-", 1)
     return int(tail[1]) if len(tail) == 2 and tail[1].isdigit() else None
 
 
-def _sync_domains(website: Website, names: list[str]) -> None:
-    current = {d.name: d for d in website.domains.filter(status=ACTIVE)}
+def _sync_domains(website: Website, names: list[str], *, is_new: bool = False) -> None:
+    current = {} if is_new else {d.name: d for d in website.domains.filter(status=ACTIVE)}
+    created = []
     for sort, name in enumerate(names):
         if name in current:
             if current[name].sort != sort:
                 current[name].sort = sort
                 current[name].save(update_fields=["sort"])
             continue
-        Domain.objects.create(website=website, name=name, ascii=normalize_domain(name).ascii, sort=sort)
+        created.append(Domain(website=website, name=name, ascii=normalize_domain(name).ascii, sort=sort))
+    Domain.objects.bulk_create(created)
     for name, domain in current.items():
         if name not in names:
             domain.status = CANCELLED
             domain.save(update_fields=["status"])
 
 
-def _sync_access(website: Website, site) -> None:
-    current = {str(a.pk): a for a in website.access.filter(status=ACTIVE)}
+def _sync_access(website: Website, site, *, is_new: bool = False) -> list[Access]:
+    """Returns the website's active access records afterwards, in id order."""
+    current = {} if is_new else {str(a.pk): a for a in website.access.filter(status=ACTIVE)}
     providers: dict[str, AccessProvider] = {}
-    kept = set()
+    kept: list[Access] = []
+    created: list[tuple] = []
     for item in site.access:
         access = current.get(item.key) or (current.get(str(item.id)) if item.id else None)
         provider = providers.get(item.provider)
         if provider is None:
             provider = providers[item.provider] = (AccessProvider.objects.filter(name=item.provider).first()
                                                    or AccessProvider.objects.get(is_self=True))
+        new = access is None
         access = access or Access(website=website)
         access.provider = provider
         access.method = item.method
         access.region = item.region
         access.ip_ranges = [r.model_dump() for r in item.ip_ranges]
-        access.save()
-        kept.add(str(access.pk))
+        if new:
+            created.append((access, item))
+        else:
+            access.save()
+            kept.append(access)
+            item.id, item.key = access.pk, str(access.pk)
+    Access.objects.bulk_create([a for a, _ in created])  # one insert; ids come back in order
+    for access, item in created:
+        kept.append(access)
         item.id, item.key = access.pk, str(access.pk)
+    kept_keys = {str(a.pk) for a in kept}
     for key, access in current.items():
-        if key not in kept:
+        if key not in kept_keys:
             access.status = CANCELLED
             access.save(update_fields=["status"])
+    return sorted(kept, key=lambda a: a.pk)
 
 
-def _sync_pre_approvals(website: Website, site) -> None:
-    current = list(website.pre_approvals.filter(status=ACTIVE))
+def _sync_pre_approvals(website: Website, site, *, is_new: bool = False) -> None:
     wanted = [(p.type, p.number) for p in site.pre_approvals]
+    if is_new:
+        PreApproval.objects.bulk_create([PreApproval(website=website, type=t, number=n) for t, n in wanted])
+        return
+    current = list(website.pre_approvals.filter(status=ACTIVE))
     have = [(p.type, p.number) for p in current]
     if wanted == have:
         return

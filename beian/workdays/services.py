@@ -169,9 +169,12 @@ def working_days_after(*, start: datetime, days: int) -> Deadline:
 
     ``days=0`` is the end of ``start``'s own day. Years crossed without complete data are in ``fallback_years``.
     """
+    return _working_days_after(_snapshot(), start=start, days=days)
+
+
+def _working_days_after(snap: _Snapshot, *, start: datetime, days: int) -> Deadline:
     if not 0 <= days <= MAX_WORKING_DAYS:
         raise ValueError(f"workdays: days must be between 0 and {MAX_WORKING_DAYS}")
-    snap = _snapshot()
     day = local_date(start)
     years: set[int] = set()
     remaining = days
@@ -209,9 +212,13 @@ def working_days_between(*, start: datetime, end: datetime) -> int:
 
 def stage_sla(*, stage: str, province_code: str | None) -> Sla:
     """The SLA of ``stage`` for the province (its own row, else the default row, else the built-in default)."""
+    return _stage_sla(_snapshot(), stage=stage, province_code=province_code)
+
+
+def _stage_sla(snap: _Snapshot, *, stage: str, province_code: str | None) -> Sla:
     if stage not in BUILTIN_SLAS:
         raise ValueError(f"workdays: unknown stage {stage!r}")
-    slas = _snapshot().slas
+    slas = snap.slas
     if province_code and (stage, province_code) in slas:
         wd, hours = slas[(stage, province_code)]
         return Sla(stage=stage, working_days=wd, hours=hours, province_code=province_code)
@@ -221,10 +228,11 @@ def stage_sla(*, stage: str, province_code: str | None) -> Sla:
 
 def stage_deadline(*, stage: str, province_code: str | None, start: datetime) -> Deadline:
     """When ``stage`` started at ``start`` is due, per its SLA for ``province_code`` (design.md §6, §9)."""
-    sla = stage_sla(stage=stage, province_code=province_code)
+    snap = _snapshot()  # one fingerprint check for the SLA and the calendar
+    sla = _stage_sla(snap, stage=stage, province_code=province_code)
     if sla.hours is not None:
         return hours_after(start=start, hours=sla.hours)
-    return working_days_after(start=start, days=sla.working_days or 0)
+    return _working_days_after(snap, start=start, days=sla.working_days or 0)
 
 
 def calendar_year_detail(*, year: int) -> dict:
