@@ -4,9 +4,11 @@ A fixed window per client address (anonymous) or per API token: ``BEIAN_LOOKUP_R
 ``BEIAN_LOOKUP_RATE_TOKEN`` as ``requests/seconds``. Over the limit → 429 with ``Retry-After`` in the one error
 shape.
 
-The counter is one cache key per identity and window. Its increment is atomic on every store: Redis ``INCRBY``;
-on the database cache the read-modify-write runs in one transaction that holds SQLite's write lock
-(``IMMEDIATE``) or a PostgreSQL advisory lock. For high limits a worker takes a *lease* of several requests
+The counter is one key per identity and window, incremented atomically in one round trip without a read first:
+with Redis ``INCRBY`` on the cache key; with the database cache (the default) one
+``INSERT … ON CONFLICT (key) DO UPDATE SET count = count + n RETURNING count`` on the ``lookup_ratecounter`` table
+(a single statement: atomic on SQLite and PostgreSQL, across all web workers); expired windows are swept now and
+then. For high limits a worker takes a *lease* of several requests
 from the shared counter at once and spends it locally, so a busy client costs one store round trip per lease,
 not per request. Leases never let more than the limit through (a lease is granted only from what is left);
 a worker's unspent lease at the end of a window is lost, which can refuse up to ``workers × (lease − 1)``
@@ -15,6 +17,7 @@ requests early. Limits up to 1,000 per window use a lease of 1, i.e. exact count
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import threading
 import time
@@ -22,7 +25,7 @@ import time
 from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.db import DatabaseCache
-from django.db import connections, router, transaction
+from django.db import connections, router
 
 from beian.core.errors import BeianError, ErrorItem
 
@@ -55,20 +58,26 @@ def lease_size(limit: int) -> int:
     return 1 if limit <= 1000 else min(100, limit // 1000)
 
 
+SWEEP_EVERY = 200  # new windows between two sweeps of expired counter rows (per process)
+_UPSERT = ("INSERT INTO lookup_ratecounter (key, count, expires_at) VALUES (%s, %s, %s) "
+           "ON CONFLICT (key) DO UPDATE SET count = lookup_ratecounter.count + excluded.count RETURNING count")
+_new_windows = [0]
+
+
 def _store_add(key: str, amount: int, ttl: int) -> int:
-    """Add ``amount`` to the shared counter ``key`` atomically; returns the new total."""
+    """Add ``amount`` to the shared counter ``key`` atomically, in one round trip; returns the new total."""
     cache = caches["default"]
     if isinstance(cache, DatabaseCache):
         alias = router.db_for_write(cache.cache_model_class)
-        with transaction.atomic(using=alias):
-            conn = connections[alias]
-            if conn.vendor == "postgresql":
-                lock_id = int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big", signed=True)
-                with conn.cursor() as cursor:
-                    cursor.execute("SELECT pg_advisory_xact_lock(%s)", [lock_id])
-            total = (cache.get(key) or 0) + amount
-            cache.set(key, total, timeout=ttl)
-            return total
+        now = int(time.time())
+        with connections[alias].cursor() as cursor:
+            cursor.execute(_UPSERT, [key, amount, now + ttl])
+            total = cursor.fetchone()[0]
+            if total == amount:  # the first request of a window: now and then sweep the windows that are over
+                _new_windows[0] += 1
+                if _new_windows[0] % SWEEP_EVERY == 0:
+                    cursor.execute("DELETE FROM lookup_ratecounter WHERE expires_at < %s", [now])
+        return total
     if cache.add(key, amount, timeout=ttl):
         return amount
     try:
@@ -78,19 +87,28 @@ def _store_add(key: str, amount: int, ttl: int) -> int:
         return amount
 
 
+@functools.lru_cache(maxsize=64)
+def _parsed(rate: str) -> tuple[int, int, int]:
+    limit, window = parse_rate(rate)
+    return limit, window, lease_size(limit)
+
+
+@functools.lru_cache(maxsize=4096)
+def _ident_key(scope: str, ident: str) -> str:
+    return f"beian:lookup-rl:{scope}:{hashlib.sha256(f'{scope}:{ident}'.encode()).hexdigest()[:32]}"
+
+
 def rate_limit_take(*, scope: str, ident: str, rate: str) -> None:
     """Count one request of ``ident``; raise :class:`RateLimited` when the window's limit is used up."""
-    limit, window = parse_rate(rate)
+    limit, window, size = _parsed(rate)
     now = time.time()
     bucket = int(now // window)
-    digest = hashlib.sha256(f"{scope}:{ident}".encode()).hexdigest()[:32]
-    key = f"beian:lookup-rl:{scope}:{digest}:{window}:{bucket}"
+    key = f"{_ident_key(scope, ident)}:{window}:{bucket}"
     with _lock:
         left = _leases.get(key, 0)
         if left > 0:
             _leases[key] = left - 1
             return
-    size = lease_size(limit)
     total = _store_add(key, size, window + 5)
     granted = size if total <= limit else max(0, limit - (total - size))
     if granted <= 0:
@@ -118,7 +136,7 @@ def client_address(request) -> str:
 
 def rate_limit_request(request) -> None:
     """Per API token when the request carries a valid one, else per client address."""
-    header = request.headers.get("Authorization", "")
+    header = request.META.get("HTTP_AUTHORIZATION", "")
     user = getattr(request, "auth", None)
     if header.startswith("Bearer ") and user not in (None, True):
         token = header[7:].strip()
