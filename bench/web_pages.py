@@ -27,9 +27,13 @@ def main() -> int:
     parser.add_argument("--orders", type=int, default=10000)
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--database-url", default="")
+    parser.add_argument("--keep", default="", help="SQLite file kept between runs: seeded once, reused after")
+    parser.add_argument("--only", default="", help="measure only the pages whose name contains this text")
     args = parser.parse_args()
     tmp = tempfile.mkdtemp(prefix="beian-web-bench-")
-    os.environ.setdefault("BEIAN_DATABASE_URL", args.database_url or f"sqlite:///{tmp}/bench.sqlite3")
+    url = args.database_url or (f"sqlite:///{Path(args.keep).resolve()}" if args.keep else
+                                f"sqlite:///{tmp}/bench.sqlite3")
+    os.environ.setdefault("BEIAN_DATABASE_URL", url)
     os.environ.setdefault("BEIAN_VAR_DIR", tmp)
     os.environ["BEIAN_DEBUG"] = "false"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "beian.settings")
@@ -42,7 +46,7 @@ def main() -> int:
     call_command("migrate", verbosity=0)
     call_command("createcachetable", verbosity=0)
     call_command("collectstatic", verbosity=0, interactive=False)
-    users, entities = _seed(args.orders)
+    users, entities = _reuse() if args.keep and _seeded() else _seed(args.orders)
     pages = [
         ("我的备案 /filings/", users["zj"], "/filings/"),
         ("order page /orders/<id>/", users["zj"], f"/orders/{entities['zj_order']}/"),
@@ -50,17 +54,25 @@ def main() -> int:
         ("review queue filtered", users["reviewer"], "/console/?type=change_entity&province=330000"),
         ("review order /console/orders/<id>/", users["reviewer"], f"/console/orders/{entities['review_order']}/"),
         ("dashboard /console/dashboard/", users["reviewer"], "/console/dashboard/"),
+        ("dashboard, cache off", users["reviewer"], "/console/dashboard/"),
         ("bureau queue /bureau/", users["bureau"], "/bureau/"),
         ("inbox /inbox/", users["zj"], "/inbox/"),
         ("sms page /sms/ (anonymous)", None, "/sms/"),
     ]
+    from contextlib import nullcontext
+
     from django.test import Client
+    from django.test.utils import override_settings
 
     print(f"{args.orders} orders; median / p95 of {args.repeat} requests (ms)")
     for name, user, url in pages:
+        if args.only and args.only not in name:
+            continue
         client = Client()
         if user is not None:
             client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        off = override_settings(BEIAN_DASHBOARD_CACHE_SECONDS=0) if "cache off" in name else nullcontext()
+        off.__enter__()
         client.get(url)  # warm
         times = []
         for _ in range(args.repeat):
@@ -68,10 +80,27 @@ def main() -> int:
             response = client.get(url)
             times.append((time.perf_counter() - start) * 1000)
             assert response.status_code == 200, (url, response.status_code)
+        off.__exit__(None, None, None)
         times.sort()
         p95 = times[min(len(times) - 1, int(len(times) * 0.95))]
         print(f"  {name:40s} {statistics.median(times):7.1f} {p95:7.1f}")
     return 0
+
+
+def _seeded() -> bool:
+    from beian.accounts.models import User
+
+    return User.objects.filter(username="zj").exists()
+
+
+def _reuse():
+    from beian.accounts.models import User
+    from beian.orders.models import Order, OrderState
+
+    users = {name: User.objects.get(username=u) for name, u in (("zj", "zj"), ("reviewer", "rv"), ("bureau", "bz"))}
+    draft = Order.objects.filter(applicant=users["zj"], state=OrderState.DRAFT).order_by("id").first()
+    review = Order.objects.filter(state=OrderState.PROVIDER_REVIEW, applicant=users["zj"]).order_by("id").first()
+    return users, {"zj_order": draft.pk, "review_order": review.pk}
 
 
 def _seed(n: int):
@@ -105,15 +134,20 @@ def _seed(n: int):
                           submitted_at=submitted, bureau_at=submitted,
                           due_at=submitted + timezone.timedelta(days=rnd.randint(0, 6))))
     Order.objects.bulk_create(rows, batch_size=2000)
-    history = []
+    history, times = [], []
     for order in Order.objects.only("id", "submitted_at", "state"):
         history.append(OrderHistory(order_id=order.pk, event="submit", from_state="draft",
-                                    to_state="provider_review", at=order.submitted_at))
+                                    to_state="provider_review"))
+        times.append(order.submitted_at)
         if order.state != OrderState.PROVIDER_REVIEW:
-            history.append(OrderHistory(order_id=order.pk, event="approve_to_bureau", from_state="provider_review",
-                                        to_state="bureau_review"))
-    OrderHistory.objects.bulk_create(history, batch_size=5000)
-    OrderHistory.objects.filter(event="approve_to_bureau").update(at=now)
+            event, to_state = rnd.choice([("approve_to_bureau", "bureau_review"), ("return", "returned")])
+            history.append(OrderHistory(order_id=order.pk, event=event, from_state="provider_review",
+                                        to_state=to_state))
+            times.append(min(now, order.submitted_at + timezone.timedelta(minutes=rnd.randint(10, 60 * 24 * 4))))
+    OrderHistory.objects.bulk_create(history, batch_size=5000)  # ``at`` is auto_now_add: set it afterwards
+    for row, at in zip(history, times, strict=True):
+        row.at = at
+    OrderHistory.objects.bulk_update(history, ["at"], batch_size=1000)
     from beian.orders import services
 
     draft = services.order_create(user=zj, type="change")

@@ -161,7 +161,7 @@ def console_act(request, order_id: int, action: str):
 
 @reviewer_required
 def console_dashboard(request):
-    return render(request, "web/console/dashboard.html", {"data": metrics.dashboard(user=request.user)})
+    return render(request, "web/console/dashboard.html", {"data": metrics.dashboard_cached(user=request.user)})
 
 
 # ---------------------------------------------------------------- bureau console
