@@ -10,3 +10,6 @@ class MaterialsConfig(AppConfig):
     def ready(self) -> None:
         # Registers MATERIAL_MISSING and MATERIAL_CHECKS with the rules engine (beian.rules.engine.rule).
         from beian.materials import rules  # noqa: F401
+        from beian.materials.catalogue import connect_requirement_signals
+
+        connect_requirement_signals()

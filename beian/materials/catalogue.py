@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 import threading
+import uuid
 from dataclasses import asdict, dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from beian.core.requirements import REQUIREMENT_CODES
 
@@ -73,18 +74,34 @@ def _short(name: str) -> str:
 
 
 class _Facts:
-    """Facts the row conditions ask about, computed once per order."""
+    """Facts the row conditions ask about, computed once per order.
 
-    def __init__(self, proposed, province_code: str):
-        from beian.registry.models import EntityType, Province
+    With ``data`` (the rules' data snapshot, :func:`beian.rules.data.rules_data`, as a rule context holds it) the
+    entity kind and the province's name come from it instead of two queries; the name is read only when a
+    condition needs it.
+    """
 
+    def __init__(self, proposed, province_code: str, data=None):
         self.proposed = proposed
         self.province_code = province_code
+        self._data = data
         entity_type = proposed.entity.type
-        self.individual = EntityType.objects.filter(name=entity_type, is_individual=True).exists() or (
-            entity_type == "个人")
-        province = Province.objects.filter(code=province_code).first()
-        self.province_name = province.name if province else ""
+        if data is not None:
+            self.individual = entity_type in data.individual_types or entity_type == "个人"
+        else:
+            from beian.registry.models import EntityType
+
+            self.individual = EntityType.objects.filter(name=entity_type, is_individual=True).exists() or (
+                entity_type == "个人")
+
+    @cached_property
+    def province_name(self) -> str:
+        if self._data is not None:
+            return self._data.province_names.get(self.province_code, "")
+        from beian.registry.models import Province
+
+        province = Province.objects.filter(code=self.province_code).first()
+        return province.name if province else ""
 
     def condition(self, name: str, website_key: str) -> bool:
         site = self.proposed.website(website_key) if website_key else None
@@ -105,15 +122,87 @@ class _Facts:
         return False
 
 
-def catalogue_requirements(*, order_type: str, proposed, diff: list[dict]) -> list[RequiredMaterial]:
-    """The rows of the catalogue that match this order (no rule findings)."""
+@dataclass(frozen=True)
+class _Row:
+    """A ``MaterialRequirement`` row as the matcher reads it (immutable: shared by every check of the process)."""
+
+    pk: int
+    code: str
+    order_types: tuple[str, ...]
+    entity_kind: str
+    provinces: tuple[str, ...]
+    path: str
+    ops: tuple[str, ...]
+    condition: str
+    waive: bool
+    reason_zh: str
+    reason_en: str
+    source: str
+
+
+# The active rows are read on every check; they change rarely (admin edits). Each process keeps one loaded copy
+# keyed by a token in the shared cache that every write of a row replaces (signals below), so every web worker
+# sees an edit at once: one cache read per check instead of the rows' query (as beian.registry.validation does).
+# A random token, not a counter: a rolled-back transaction can never make a stale copy look current.
+_ROWS_TOKEN = "beian:materials:requirements-token"
+_rows_loaded: dict[str, tuple[_Row, ...]] = {}
+_rows_lock = threading.Lock()
+
+
+def _load_rows() -> tuple[_Row, ...]:
     from beian.materials.models import MaterialRequirement
 
-    facts = _Facts(proposed, proposed.entity.province)
+    return tuple(_Row(pk=r.pk, code=r.code, order_types=tuple(r.order_types or ()), entity_kind=r.entity_kind,
+                      provinces=tuple(r.provinces or ()), path=r.path, ops=tuple(r.ops or ()), condition=r.condition,
+                      waive=r.waive, reason_zh=r.reason_zh, reason_en=r.reason_en, source=r.source)
+                 for r in MaterialRequirement.objects.filter(active=True).order_by("sort", "id"))
+
+
+def requirement_rows() -> tuple[_Row, ...]:
+    """The active catalogue rows in their order (``sort``, ``id``), from the process's copy while it is current."""
+    from django.core.cache import cache
+
+    token = cache.get(_ROWS_TOKEN)
+    if token is None:
+        token = uuid.uuid4().hex
+        cache.set(_ROWS_TOKEN, token, None)
+    rows = _rows_loaded.get(token)
+    if rows is None:
+        rows = _load_rows()
+        with _rows_lock:
+            _rows_loaded.clear()
+            _rows_loaded[token] = rows
+    return rows
+
+
+def requirement_rows_changed(**kwargs) -> None:
+    """Signal receiver: a catalogue row was written; every process reloads on its next check."""
+    from django.core.cache import cache
+
+    cache.set(_ROWS_TOKEN, uuid.uuid4().hex, None)
+    _rows_loaded.clear()
+
+
+def connect_requirement_signals() -> None:
+    """Called by the app's ``ready``: saves and deletes of rows (admin, code, fixtures) replace the token. (A data
+    migration's historical model sends no signal: processes started after the migration load the rows anew.)"""
+    from django.db.models.signals import post_delete, post_save
+
+    from beian.materials.models import MaterialRequirement
+
+    post_save.connect(requirement_rows_changed, sender=MaterialRequirement, dispatch_uid="materials-requirements-save")
+    post_delete.connect(requirement_rows_changed, sender=MaterialRequirement,
+                        dispatch_uid="materials-requirements-delete")
+
+
+def catalogue_requirements(*, order_type: str, proposed, diff: list[dict], data=None) -> list[RequiredMaterial]:
+    """The rows of the catalogue that match this order (no rule findings). ``data``: the rules' data snapshot
+    (a rule context's ``ctx.data``) to take the entity kind and province names from."""
+    facts = _Facts(proposed, proposed.entity.province, data)
     kind = "individual" if facts.individual else "organisation"
     found: dict[tuple[str, str], RequiredMaterial] = {}
     waived: set[str] = set()
-    for row in MaterialRequirement.objects.filter(active=True).order_by("sort", "id"):
+    for row in requirement_rows():
         if row.order_types and order_type not in row.order_types:
             continue
         if row.entity_kind not in ("any", kind):
@@ -155,7 +244,8 @@ def requirements_for(*, order, findings: list | None = None, ctx=None) -> list[R
     if order.type in ("cancel_entity", "cancel_website", "cancel_access"):
         rows: list[RequiredMaterial] = []
     else:
-        rows = catalogue_requirements(order_type=order.type, proposed=proposed, diff=diff)
+        rows = catalogue_requirements(order_type=order.type, proposed=proposed, diff=diff,
+                                      data=ctx.data if ctx is not None else None)
     if findings is None:
         findings = _rule_findings(order, ctx)
     seen = {(r.code, r.website_key) for r in rows}

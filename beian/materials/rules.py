@@ -39,10 +39,10 @@ def material_missing(ctx: RuleContext):
 @rule("MATERIAL_CHECKS", severity="warning", source="icp §3.4")
 def material_checks(ctx: RuleContext):
     """The stored findings of the machine checks of the order's current materials (run by the worker)."""
-    from beian.materials.models import Material
+    from beian.materials.selectors import current_materials_of
 
     if getattr(ctx.order, "pk", None) is None:
         return
-    for material in Material.objects.filter(order=ctx.order, superseded=False).order_by("id"):
+    for material in current_materials_of(order=ctx.order, ctx=ctx):
         for item in material.check_findings:
             yield Finding(**{k: item.get(k) for k in Finding.__dataclass_fields__ if k in item})

@@ -43,13 +43,24 @@ def requirement_catalogue(*, user) -> QuerySet[MaterialRequirement]:
     return MaterialRequirement.objects.all().order_by("sort", "id")
 
 
+def current_materials_of(*, order, ctx=None) -> list[Material]:
+    """The order's current (not superseded) materials by id; read once per rule run when ``ctx`` (a
+    ``RuleContext``) is given (``MATERIAL_CHECKS`` and ``MATERIAL_MISSING`` both need them)."""
+    if ctx is None:
+        return list(materials_of_order(order=order, current_only=True))
+    key = ("materials.current", order.pk)
+    if key not in ctx.memo:
+        ctx.memo[key] = list(materials_of_order(order=order, current_only=True))
+    return ctx.memo[key]
+
+
 def requirement_status(*, order, findings: list | None = None, ctx=None) -> list[dict]:
     """Each requirement of the order with the current material (or signature) that meets it, if any."""
     from beian.materials.catalogue import requirements_for
 
     current, signed = {}, set()
     if order.pk is not None:
-        current = {(m.code, m.website_key): m for m in materials_of_order(order=order, current_only=True)}
+        current = {(m.code, m.website_key): m for m in current_materials_of(order=order, ctx=ctx)}
         signed = set(AgreementSignature.objects.filter(order=order).values_list("agreement__code", flat=True))
     out = []
     for req in requirements_for(order=order, findings=findings, ctx=ctx):

@@ -29,8 +29,23 @@ def _entity_queryset() -> QuerySet[Entity]:
     return Entity.objects.select_related("province", "principal", "owner")
 
 
+def _with_province_and_principal(entity: Entity) -> Entity:
+    """Load the entity's province and principal in one query when neither is loaded yet (instead of two)."""
+    fields = [Entity._meta.get_field(name) for name in ("province", "principal")]
+    if entity.pk is None or any(f.is_cached(entity) for f in fields):
+        return entity
+    fresh = Entity.objects.select_related("province", "principal").filter(pk=entity.pk).first()
+    if fresh is None:
+        return entity
+    for f in fields:
+        if getattr(fresh, f.attname) == getattr(entity, f.attname):
+            f.set_cached_value(entity, getattr(fresh, f.name))
+    return entity
+
+
 def filing_state_of(entity: Entity) -> FilingState:
     """The entity's current approved state as a ``FilingState`` (active websites, domains and access only)."""
+    entity = _with_province_and_principal(entity)
     websites = (
         Website.objects.filter(entity=entity, status=ACTIVE).select_related("principal")
         .prefetch_related(

@@ -141,11 +141,14 @@ def _load_rule_modules() -> None:
     )
 
 
-def catalogue_version() -> str:
-    """The code version of the catalogue plus the revision of its data: what judged an order."""
-    from beian.rules.data import rules_data
+def catalogue_version(data=None) -> str:
+    """The code version of the catalogue plus the revision of its data: what judged an order. ``data``: the
+    snapshot a check used (``ctx.data``), else the current one."""
+    if data is None:
+        from beian.rules.data import rules_data
 
-    return f"{CATALOGUE_VERSION}+d{rules_data().revision[0]}"
+        data = rules_data()
+    return f"{CATALOGUE_VERSION}+d{data.revision[0]}"
 
 
 _KEY = re.compile(r"\[[^\]]*\]")

@@ -27,9 +27,11 @@ def _field_error(path: str) -> BeianError:
 
 
 def state_set(data: dict, path: str, value: Any) -> dict:
-    """Set the field ``path`` (design.md §5.1) in a FilingState JSON; a missing ``[key]`` item is appended when
-    the value is that whole item."""
+    """A copy of the FilingState JSON ``data`` with the field ``path`` (design.md §5.1) set; a missing ``[key]``
+    item is appended when the value is that whole item. ``data`` is not changed: the dicts and lists on the path
+    are copied, the rest is shared with it."""
     tokens = path.split(".")
+    data = dict(data) if isinstance(data, dict) else data
     node: Any = data
     for i, token in enumerate(tokens):
         match = _TOKEN.match(token)
@@ -41,24 +43,26 @@ def state_set(data: dict, path: str, value: Any) -> dict:
             if last:
                 node[name] = value
                 return data
-            node = node.setdefault(name, {})
+            child = node.setdefault(name, {})
+            node[name] = node = dict(child) if isinstance(child, dict) else child
             continue
         items = node.setdefault(name, [])
         if not isinstance(items, list):
             raise _field_error(path)
-        item = next((x for x in items if isinstance(x, dict) and str(x.get("key")) == key), None)
+        node[name] = items = list(items)
+        index = next((j for j, x in enumerate(items) if isinstance(x, dict) and str(x.get("key")) == key), None)
         if last:
             if not isinstance(value, dict):
                 raise _field_error(path)
             value = {**value, "key": key}
-            if item is None:
+            if index is None:
                 items.append(value)
             else:
-                items[items.index(item)] = value
+                items[index] = value
             return data
-        if item is None:
+        if index is None:
             raise _field_error(path)
-        node = item
+        items[index] = node = dict(items[index])
     return data
 
 
@@ -120,7 +124,7 @@ def rules_preflight(*, user, order_type: str | None = None, proposed: dict | Non
                 raise error("DATE_INVALID", "日期格式应为 YYYY-MM-DD。", "Dates are written YYYY-MM-DD.",
                             field="value", status=422)
         else:
-            base = state_set(_copy(base), field, value)
+            base = state_set(base, field, value)
         fields = [field]
     state = _parse(base)
     if order.type != OrderType.ADD_ACCESS:
@@ -134,12 +138,7 @@ def rules_preflight(*, user, order_type: str | None = None, proposed: dict | Non
         if fields is None or any(_related(item.field or "", f) for f in fields):
             findings.append(Finding(code=item.code, severity="error", message_zh=item.message_zh,
                                     message_en=item.message_en, field=item.field))
-    return {"order_type": order.type, "rules_version": catalogue_version(),
+    return {"order_type": order.type, "rules_version": catalogue_version(ctx.data),
             "blocking": any(f.severity == "error" for f in findings),
             "findings": [f.as_dict() for f in findings]}
 
-
-def _copy(data: dict) -> dict:
-    import copy
-
-    return copy.deepcopy(data)
