@@ -64,17 +64,21 @@ def _lock(order_id: int) -> Order:
     return Order.objects.select_for_update(of=("self",)).select_related("province", "applicant").get(pk=order_id)
 
 
-@transaction.atomic
-def sms_stage_complete(*, order_id: int) -> Order:
-    """Every required principal verified: the order moves to the bureau."""
-    order = _lock(order_id)
+@transaction.atomic(savepoint=False)  # inside sms_verify's transaction: no savepoint round trips
+def sms_stage_complete(*, order_id: int, order: Order | None = None) -> Order:
+    """Every required principal verified: the order moves to the bureau.
+
+    ``order``: the order row the caller has already locked in this transaction (with its province and applicant),
+    else it is locked here."""
+    if order is None or order.pk != order_id:
+        order = _lock(order_id)
     bureau_stage_clock(order=order)  # saved by advance: one write of the order row
     advance(order, "sms_verified")
     events.order_forwarded(order)
     return order
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # inside sms_verify's or the sweep's transaction: no savepoint round trips
 def sms_stage_fail(*, order_id: int, reason: str) -> Order:
     """24 h passed or the 6th wrong entry: back to the provider, marked "SMS failed", new provider SLA."""
     order = _lock(order_id)

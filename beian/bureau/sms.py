@@ -301,8 +301,10 @@ def sms_verify(*, phone: str, certificate_suffix: str, code: str) -> SmsVerifyRe
     candidate_orders = sorted(set(_open_challenges(phone).values_list("order_id", flat=True))) if phone else []
     if not candidate_orders:
         return SmsVerifyResult(verified=False)
-    # Lock the orders (id order: no deadlocks), then read their open challenges again under the lock.
-    orders = {o.pk: o for o in Order.objects.select_for_update().filter(pk__in=candidate_orders).order_by("pk")}
+    # Lock the orders (id order: no deadlocks), then read their open challenges again under the lock. The province
+    # and applicant come along (not locked) for the stage transition of the last code.
+    orders = {o.pk: o for o in Order.objects.select_for_update(of=("self",)).select_related("province", "applicant")
+              .filter(pk__in=candidate_orders).order_by("pk")}
     now = timezone.now()
     matched = []
     wrong = []
@@ -336,7 +338,7 @@ def sms_verify(*, phone: str, certificate_suffix: str, code: str) -> SmsVerifyRe
             pending_others = True
             continue
         _session_end(session, status=SmsSessionStatus.PASSED, reason="verified")
-        sms_stage_complete(order_id=challenge.order_id)
+        sms_stage_complete(order_id=challenge.order_id, order=orders[challenge.order_id])
         log.info("sms stage passed: order %s", challenge.order_id)
     return SmsVerifyResult(verified=True, pending_others=pending_others)
 

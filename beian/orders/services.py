@@ -209,16 +209,21 @@ def _rule_context(order: Order, *, user=None, extra: dict | None = None) -> Rule
 
 def order_findings(*, order: Order, stage: str = "submit", extra: dict | None = None) -> list:
     """Run the rule catalogue over the order (also the catalogue validation of the state)."""
+    return _findings(order, stage=stage, extra=extra)[0]
+
+
+def _findings(order: Order, *, stage: str = "submit", extra: dict | None = None) -> tuple[list, RuleContext]:
+    """``order_findings`` and the rule context it ran with (its parsed state and rule data snapshot)."""
     ctx = _rule_context(order, extra=extra)
     findings = rules_run(ctx, stage=stage)
     for item in filing_state_errors(ctx.proposed):
         findings.append(Finding(code=item.code, severity="error", message_zh=item.message_zh,
                                 message_en=item.message_en, field=item.field))
-    return findings
+    return findings, ctx
 
 
-def _lock_keys(order: Order) -> list[str]:
-    state = FilingState.model_validate(order.proposed)
+def _lock_keys(order: Order, state: FilingState | None = None) -> list[str]:
+    state = state or FilingState.model_validate(order.proposed)
     keys = [f"entity:{order.entity_id}" if order.entity_id else f"cert:{state.entity.certificate_number.upper()}"]
     for site in state.websites:
         keys.extend(domain_lock_key(d) for d in site.domains)
@@ -228,14 +233,14 @@ def _lock_keys(order: Order) -> list[str]:
     return sorted(set(keys))
 
 
-def _acquire_locks(order: Order) -> None:
+def _acquire_locks(order: Order, state: FilingState | None = None) -> None:
     """Hold the order's entity and domain keys; the first key (sorted) held by another order refuses.
 
     One insert that skips keys already held (by this order: a resubmission; by another: refused below), then one
     read of the holders. A concurrent holder that has not committed makes the insert wait for it, so exactly one
     of two racing submissions gets the key. The refusal rolls back the keys inserted here with the transaction.
     """
-    keys = _lock_keys(order)
+    keys = _lock_keys(order, state)
     OrderLock.objects.bulk_create([OrderLock(key=key, order=order) for key in keys], ignore_conflicts=True)
     holders = dict(OrderLock.objects.filter(key__in=keys).values_list("key", "order_id"))
     for key in keys:
@@ -254,12 +259,12 @@ def _release_locks(order: Order) -> None:
 def order_submit(*, user, order_id: int) -> Order:
     order = _lock_order(order_id)
     _require_owner(order, user)
-    findings = order_findings(order=order)
+    findings, ctx = _findings(order)
     findings_raise(findings)
-    _acquire_locks(order)
+    _acquire_locks(order, ctx.proposed)
     now = timezone.now()
     order.findings = [f.as_dict() for f in findings]
-    order.rules_version = catalogue_version()
+    order.rules_version = catalogue_version(ctx.data)  # the rule data revision the check used
     order.submitted_at = now
     clock.stage_start(order, stage="provider_review", start=now)
     advance(order, "submit", actor=user)
@@ -276,11 +281,12 @@ def order_resubmit(*, user, order_id: int) -> Order:
                        "Only a returned order can be resubmitted.")
     extra = {"returned_state": FilingState.model_validate(order.returned_state) if order.returned_state else None,
              "flags": order.flags}
-    findings = order_findings(order=order) + rules_run(_rule_context(order, extra=extra), stage="resubmit")
+    findings, ctx = _findings(order)
+    findings = findings + rules_run(_rule_context(order, extra=extra), stage="resubmit")
     findings_raise(findings)
-    _acquire_locks(order)
+    _acquire_locks(order, ctx.proposed)
     order.findings = [f.as_dict() for f in findings]
-    order.rules_version = catalogue_version()
+    order.rules_version = catalogue_version(ctx.data)  # the rule data revision the check used
     order.sms_failed = False
     clock.stage_start(order, stage="provider_review", start=timezone.now())
     advance(order, "resubmit", actor=user)
