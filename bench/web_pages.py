@@ -152,6 +152,9 @@ def _seed(n: int):
 
     draft = services.order_create(user=zj, type="change")
     review = Order.objects.filter(state=OrderState.PROVIDER_REVIEW, entity=zj_entity).order_by("id").first()
+    review.proposed = draft.proposed  # a real filing state, with the findings its submission stores
+    review.findings = [f.as_dict() for f in services.order_findings(order=review, stage="submit")]
+    review.save(update_fields=["proposed", "findings"])
     return {"zj": zj, "reviewer": reviewer, "bureau": bureau}, {"zj_order": draft.pk, "review_order": review.pk}
 
 

@@ -97,12 +97,17 @@ def _order_context(request, order) -> dict:
     # Staff see full certificate numbers on this page: audit-logged as the API does (design.md §2).
     StaffViewLog.objects.create(user=request.user, entity_id=order.entity_id, order_id=order.pk,
                                 what="order_certificate_numbers")
+    # The findings computed when the order was (re)submitted are what the reviewer judges (the order's data has
+    # not changed since); only an order without them (never submitted) is checked live. The materials panel
+    # takes its rule-derived requirements from the same findings instead of running the rules again.
+    findings = order.findings if order.submitted_at else [
+        f.as_dict() for f in services.order_findings(order=order, stage="preflight")]
     return {
         "order": order, "diff": _side_by_side(order), "history": list(selectors.order_history(
             user=request.user, order_id=order.pk)),
-        "findings": order.findings or [f.as_dict() for f in services.order_findings(order=order, stage="preflight")],
+        "findings": findings,
         "reasons": list(selectors.return_reasons(user=request.user)), "targets": _flag_targets(order),
-        "materials": materials_hook.required_materials(order=order, user=request.user),
+        "materials": materials_hook.required_materials(order=order, user=request.user, findings=findings),
         "identities": list(selectors.identity_verifications(order=order)),
         "sms": sms.sms_status(order=order), "overdue": overdue(order), "expected": expected_completion(order),
         "proposed": order.proposed, "viewer": True,

@@ -25,12 +25,14 @@ def available() -> bool:
     return _module("beian.materials.selectors") is not None and _module("beian.materials.services") is not None
 
 
-def required_materials(*, order, user) -> dict:
+def required_materials(*, order, user, findings: list | None = None) -> dict:
+    """``findings``: the order's findings the page already has (its rule-derived requirements come from their
+    ``needs_material`` items); ``None`` runs the pre-flight rules for them."""
     selectors = _module("beian.materials.selectors")
     services = _module("beian.materials.services")
     if selectors is not None and services is not None:
         try:
-            items = selectors.requirement_status(order=order)
+            items = selectors.requirement_status(order=order, findings=findings)
             files = []
             for m in selectors.materials_of_order(order=order, current_only=True):
                 url, _expires = services.material_link(user=user, material_id=m.pk)

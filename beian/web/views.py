@@ -131,11 +131,11 @@ def order_detail(request, order_id: int):
     if order.state == S.APPROVED:
         numbers = {"entity": proposed["entity"].get("number"), "entity_name": proposed["entity"].get("name"),
                    "websites": [(w.get("name"), w.get("number")) for w in proposed.get("websites", [])]}
+    findings = order.findings if order.state != S.DRAFT else [
+        f.as_dict() for f in services.order_findings(order=order, stage="preflight")]
     context = {
         "order": order, "history": _timeline(request, order), "diff": _diff_rows(order),
-        "findings": order.findings if order.state != S.DRAFT else [f.as_dict() for f in
-                                                                    services.order_findings(order=order,
-                                                                                            stage="preflight")],
+        "findings": findings,
         "flags": order.flags if order.state == S.RETURNED else [],
         "editable": order.state in EDITABLE_STATES and forms.editable(order),
         "can_submit": order.state == S.DRAFT,
@@ -148,7 +148,10 @@ def order_detail(request, order_id: int):
         "numbers": numbers, "ended": order.state in ENDED_STATES,
         "support": order.return_count >= settings.BEIAN["RETURNS_BEFORE_SUPPORT"],
         "support_contact": settings.BEIAN["SUPPORT_CONTACT"],
-        "materials": materials_hook.required_materials(order=order, user=user),
+        # A draft's live findings, or those of a submitted order whose data cannot change; an order being
+        # fixed (returned, supplement) has new data since its findings: its requirements are computed live.
+        "materials": materials_hook.required_materials(
+            order=order, user=user, findings=None if order.state in EDITABLE_STATES - {S.DRAFT} else findings),
         "can_upload": order.state in UPLOAD_STATES,
     }
     return render(request, "web/portal/order_detail.html", context)
@@ -219,7 +222,7 @@ def _form_context(request, order, *, state: dict | None = None, errors: dict | N
         findings = [f.as_dict() for f in services.order_findings(order=order, stage="preflight")]
     return {"order": order, "groups": groups, "flags": flags, "errors": errors or {},
             "findings": findings, "paths": forms.field_paths(groups),
-            "materials": materials_hook.required_materials(order=order, user=request.user),
+            "materials": materials_hook.required_materials(order=order, user=request.user, findings=findings),
             "can_upload": order.state in UPLOAD_STATES}
 
 
@@ -274,7 +277,8 @@ def order_preflight(request, order_id: int):
     groups = forms.state_fields(order, state)
     return render(request, "web/portal/_preflight.html", {
         "findings": findings, "errors": errors, "paths": forms.field_paths(groups), "oob": True, "order": order,
-        "materials": materials_hook.required_materials(order=order, user=request.user),
+        "materials": materials_hook.required_materials(order=order, user=request.user,
+                                                       findings=None if errors else findings),
         "can_upload": order.state in UPLOAD_STATES, "back_url": reverse("web:order_edit", args=[order.pk])})
 
 
