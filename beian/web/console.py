@@ -8,6 +8,8 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -29,8 +31,25 @@ def _filters(request) -> dict:
     return {k: request.GET.get(k, "").strip()[:40] for k in ("type", "province", "state")}
 
 
-def _rows(qs):
-    return [{"order": o, "overdue": overdue(o)} for o in qs[:PAGE]]
+def _rows(qs, detail_url: str) -> list[dict]:
+    """The queue rows as plain values (labels translated once, dates formatted here): a template resolves a dict
+    key at once, while every lookup on a model instance first fails as a key, then as an index."""
+    types = {value: str(label) for value, label in OrderType.choices}
+    states = {value: str(label) for value, label in S.choices}
+    rows = []
+    for o in qs[:PAGE]:
+        due = timezone.localtime(o.due_at).strftime("%Y-%m-%d %H:%M") if o.due_at else ""
+        rows.append({"pk": o.pk, "url": reverse(detail_url, args=[o.pk]), "type": types.get(o.type, o.type),
+                     "province": o.province.name if o.province_id else "", "entity": _entity_name(o),
+                     "state": o.state, "state_label": states.get(o.state, o.state), "sms_failed": o.sms_failed,
+                     "due": due, "overdue": overdue(o), "claimed_by": o.claimed_by.username if o.claimed_by_id else ""})
+    return rows
+
+
+def _entity_name(order) -> str:
+    entity = (order.proposed or {}).get("entity") if isinstance(order.proposed, dict) else None
+    name = entity.get("name") if isinstance(entity, dict) else None
+    return "" if name is None else str(name)
 
 
 @reviewer_required
@@ -46,7 +65,7 @@ def console_queue(request):
         if f["province"]:
             qs = qs.filter(province__code=f["province"])
     return render(request, "web/console/queue.html", {
-        "rows": _rows(qs), "filters": f, "types": OrderType.choices, "states": S.choices,
+        "rows": _rows(qs, "web:console_order"), "filters": f, "types": OrderType.choices, "states": S.choices,
         "provinces": Province.objects.order_by("code").values_list("code", "name"),
     })
 
@@ -178,7 +197,8 @@ def bureau_queue(request):
     qs = selectors.bureau_queue(user=request.user)
     if f["type"]:
         qs = qs.filter(type=f["type"])
-    return render(request, "web/bureau/queue.html", {"rows": _rows(qs), "filters": f, "types": OrderType.choices})
+    return render(request, "web/bureau/queue.html", {"rows": _rows(qs, "web:bureau_order"), "filters": f,
+                                                     "types": OrderType.choices})
 
 
 @bureau_required
