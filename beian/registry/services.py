@@ -126,7 +126,7 @@ def registry_apply(*, state: FilingState, entity: Entity | None, order=None, act
     if cancel_entity:
         for website in entity.websites.filter(status=ACTIVE):
             _cancel_website(website)
-        applied = []
+        applied, kept = [], set()  # no active website is left
 
     after = _applied_state(entity, applied, kept) or filing_state_of(entity)
     entity.applied_state = after
