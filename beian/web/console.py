@@ -121,16 +121,41 @@ def _order_context(request, order) -> dict:
     # takes its rule-derived requirements from the same findings instead of running the rules again.
     findings = order.findings if order.submitted_at else [
         f.as_dict() for f in services.order_findings(order=order, stage="preflight")]
+    materials = materials_hook.required_materials(order=order, user=request.user, findings=findings)
     return {
         "order": order, "diff": _side_by_side(order), "history": list(selectors.order_history(
             user=request.user, order_id=order.pk)),
         "findings": findings,
         "reasons": list(selectors.return_reasons(user=request.user)), "targets": _flag_targets(order),
-        "materials": materials_hook.required_materials(order=order, user=request.user, findings=findings),
+        "materials": materials,
+        "material_choices": _material_choices(materials),
         "identities": list(selectors.identity_verifications(order=order)),
         "sms": sms.sms_status(order=order), "overdue": overdue(order), "expected": expected_completion(order),
         "proposed": order.proposed, "viewer": True,
     }
+
+
+def _material_choices(materials: dict) -> list[tuple[str, dict]]:
+    """``(code, requirement)`` once per requirement code of the order's required materials, in their order: what a
+    return flag or a supplement request can name."""
+    out, seen = [], set()
+    for item in materials.get("items", []):
+        if item.get("code") and item["code"] not in seen:
+            seen.add(item["code"])
+            out.append((item["code"], item))
+    return out
+
+
+def _supplement_choices(request, choices: list) -> list[tuple[str, dict]]:
+    """The order's required materials; an order that requires none offers the whole requirement catalogue."""
+    if choices or not materials_hook.available():
+        return choices
+    from beian.materials.models import REQUIREMENT_CODES
+    from beian.materials.selectors import requirement_catalogue
+
+    codes = dict.fromkeys(requirement_catalogue(user=request.user).values_list("code", flat=True))
+    return [(code, {"code": code, "name_zh": REQUIREMENT_CODES.get(code, (code, code))[0],
+                    "name_en": REQUIREMENT_CODES.get(code, (code, code))[1]}) for code in codes]
 
 
 @reviewer_required
@@ -139,6 +164,8 @@ def console_order(request, order_id: int):
     context = _order_context(request, order)
     context["mine"] = order.claimed_by_id == request.user.pk
     context["can_act"] = order.state in PROVIDER_STATES
+    if context["can_act"] and context["mine"]:
+        context["supplement_choices"] = _supplement_choices(request, context["material_choices"])
     return render(request, "web/console/order.html", context)
 
 
@@ -154,6 +181,17 @@ def _reasons_from_post(post) -> list[dict]:
     return out
 
 
+def _materials_from_post(post) -> list[str]:
+    """The ticked requirement codes (``materials`` checkboxes; a comma-separated value is split too), once each."""
+    out: list[str] = []
+    for value in post.getlist("materials"):
+        for code in value.split(","):
+            code = code.strip()[:60]
+            if code and code not in out:
+                out.append(code)
+    return out
+
+
 @reviewer_required
 @require_POST
 def console_act(request, order_id: int, action: str):
@@ -165,7 +203,7 @@ def console_act(request, order_id: int, action: str):
         "approve": (services.order_approve, {"note": post.get("note", "")[:500]}, _("初审通过。")),
         "return": (services.order_return, {"reasons": _reasons_from_post(post)}, _("订单已退回申请人。")),
         "supplement": (services.order_request_supplement,
-                       {"materials": [m.strip() for m in post.get("materials", "").split(",") if m.strip()],
+                       {"materials": _materials_from_post(post),
                         "note": post.get("note", "")[:500]}, _("已要求补充材料。")),
         "reject": (services.order_reject, {"reason": post.get("reason", "")[:500]}, _("订单已驳回。")),
     }

@@ -79,6 +79,8 @@ class FieldGroup:
     fields: list[FormField]
     key: str = ""
     number: str | None = None
+    removable: bool = False  # a new filing's website the applicant may take out of the form
+    site_key: str = ""
 
 
 def _display(kind: str, value) -> str:
@@ -115,6 +117,30 @@ def _parse(kind: str, raw: str):
 
 def _fixed_entity(order) -> set[str]:
     return set() if order.type == OrderType.NEW_FILING else ENTITY_FIXED
+
+
+def can_change_websites(order) -> bool:
+    """Whether the form may add and remove websites: a new filing (首次备案) brings all its websites at once."""
+    return order.type == OrderType.NEW_FILING
+
+
+def website_added(state: dict) -> dict:
+    """A copy of ``state`` with one more new website (pre-filled from the first, as :func:`new_website`)."""
+    data = copy.deepcopy(state)
+    sites = data.setdefault("websites", [])
+    first_access = next((a for w in sites for a in w.get("access", [])), {})
+    sites.append(new_website(data, provider=first_access.get("provider", ""), key=f"w{len(sites) + 1}"))
+    return data
+
+
+def website_removed(state: dict, key: str) -> dict:
+    """A copy of ``state`` without the new website ``key`` (a filed website — with an id — and the last website
+    stay)."""
+    data = copy.deepcopy(state)
+    sites = data.get("websites", [])
+    if len(sites) > 1:
+        data["websites"] = [w for w in sites if w.get("key") != key or w.get("id") is not None]
+    return data
 
 
 def editable(order) -> bool:
@@ -155,7 +181,9 @@ def state_fields(order, state: dict, *, flags: list[dict] | None = None) -> list
                        for name, label, kind in ACCESS_FIELDS]
         title = site.get("name") or str(_("新网站"))
         groups.append(FieldGroup(title=str(_("网站：")) + title if existing else str(_("新增网站：")) + title,
-                                 key=prefix, number=site.get("number"), fields=fields))
+                                 key=prefix, number=site.get("number"), fields=fields, site_key=site["key"],
+                                 removable=can_edit and can_change_websites(order) and not existing
+                                 and len(state.get("websites", [])) > 1))
     return groups
 
 
@@ -203,7 +231,7 @@ def new_website(state: dict, *, provider: str, key: str = "new1") -> dict:
     n = 1
     while key in used:
         n += 1
-        key = f"new{n}"
+        key = f"w{n}" if key.startswith("w") else f"new{n}"
     return {"key": key, "name": "", "home_url": "", "service_content": list(first.get("service_content", [])),
             "languages": list(first.get("languages", ["中文简体"])), "remarks": "", "domains": [],
             "principal": copy.deepcopy(first.get("principal", {})), "pre_approvals": [],

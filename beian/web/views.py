@@ -222,6 +222,7 @@ def _form_context(request, order, *, state: dict | None = None, errors: dict | N
         findings = [f.as_dict() for f in services.order_findings(order=order, stage="preflight")]
     return {"order": order, "groups": groups, "flags": flags, "errors": errors or {},
             "findings": findings, "paths": forms.field_paths(groups),
+            "can_change_websites": forms.can_change_websites(order) and forms.editable(order),
             "materials": materials_hook.required_materials(order=order, user=request.user, findings=findings),
             "can_upload": order.state in UPLOAD_STATES}
 
@@ -236,8 +237,17 @@ def order_edit(request, order_id: int):
         return render(request, "web/portal/order_edit.html", _form_context(request, order))
     action = request.POST.get("action", "save")
     state = forms.state_from_post(order, order.proposed, request.POST)
+    website_action = forms.can_change_websites(order) and (action == "add_website"
+                                                            or action.startswith("remove_website:"))
+    if website_action:
+        state = (forms.website_added(state) if action == "add_website"
+                 else forms.website_removed(state, action.partition(":")[2]))
     try:
         order = services.order_update(user=request.user, order_id=order.pk, proposed=state)
+        if website_action:
+            messages.success(request, _("已添加网站。") if action == "add_website" else _("已删除网站。"))
+            anchor = f"#group-websites[{order.proposed['websites'][-1]['key']}]" if action == "add_website" else ""
+            return redirect(reverse("web:order_edit", args=[order.pk]) + anchor)
         if action == "submit":
             if request.POST.get("agree") != "on":
                 raise error("AGREEMENT_REQUIRED", "请先阅读并同意《ICP备案服务协议》。",
@@ -277,6 +287,7 @@ def order_preflight(request, order_id: int):
     groups = forms.state_fields(order, state)
     return render(request, "web/portal/_preflight.html", {
         "findings": findings, "errors": errors, "paths": forms.field_paths(groups), "oob": True, "order": order,
+        "flags": order.flags if order.state == S.RETURNED else [],
         "materials": materials_hook.required_materials(order=order, user=request.user,
                                                        findings=None if errors else findings),
         "can_upload": order.state in UPLOAD_STATES, "back_url": reverse("web:order_edit", args=[order.pk])})

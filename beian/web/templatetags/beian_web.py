@@ -98,3 +98,19 @@ def event_label(value: str) -> str:
     if _EVENTS is None:
         _EVENTS = _events()
     return str(_EVENTS.get(value, value))
+
+
+@register.filter
+def for_material(flags, code: str) -> list:
+    """The return flags that name the material requirement ``code``."""
+    return [f for f in flags or [] if isinstance(f, dict) and code and f.get("material") == code]
+
+
+@register.filter
+def material_name(code: str) -> str:
+    """The name of a material requirement code in the active language (the code itself if unknown)."""
+    from beian.core.requirements import REQUIREMENT_CODES
+    from beian.web.common import is_en
+
+    names = REQUIREMENT_CODES.get(code or "", (code, code))
+    return names[1] if is_en() else names[0]
