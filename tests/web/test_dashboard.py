@@ -70,6 +70,7 @@ def _seed(applicant, other_applicant, zj_entity, now):
     OrderHistory.objects.bulk_update(rows, ["at"])
 
 
+@pytest.mark.db_specific  # vendor SQL (SQLite text dates / PostgreSQL timestamptz)
 @pytest.mark.parametrize("sla_hours", [None, 30])
 @pytest.mark.parametrize("role", ["reviewer", "operator"])
 def test_database_figures_equal_the_python_pass(request, role, sla_hours, applicant, other_applicant, zj_entity):
@@ -86,6 +87,7 @@ def test_database_figures_equal_the_python_pass(request, role, sla_hours, applic
     assert metrics.dashboard(user=user, now=now) == expected
 
 
+@pytest.mark.db_specific
 def test_dashboard_query_count_does_not_grow_with_history(reviewer, applicant, other_applicant, zj_entity):
     now = timezone.now()
     metrics.dashboard(user=reviewer, now=now)
