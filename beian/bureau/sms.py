@@ -298,13 +298,15 @@ def sms_verify(*, phone: str, certificate_suffix: str, code: str) -> SmsVerifyRe
     phone = phone_normalize(phone)
     suffix = suffix_of(certificate_suffix)
     code = _nfkc(code)
-    candidate_orders = sorted(set(_open_challenges(phone).values_list("order_id", flat=True))) if phone else []
-    if not candidate_orders:
+    if not phone:
         return SmsVerifyResult(verified=False)
-    # Lock the orders (id order: no deadlocks), then read their open challenges again under the lock. The province
-    # and applicant come along (not locked) for the stage transition of the last code.
+    # Lock the orders with an open challenge for this phone (one statement, id order: no deadlocks), then read
+    # their open challenges again under the lock. The province and applicant come along (not locked) for the stage
+    # transition of the last code.
     orders = {o.pk: o for o in Order.objects.select_for_update(of=("self",)).select_related("province", "applicant")
-              .filter(pk__in=candidate_orders).order_by("pk")}
+              .filter(pk__in=_open_challenges(phone).values("order_id")).order_by("pk")}
+    if not orders:
+        return SmsVerifyResult(verified=False)
     now = timezone.now()
     matched = []
     wrong = []

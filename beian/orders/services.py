@@ -241,14 +241,34 @@ def _acquire_locks(order: Order, state: FilingState | None = None) -> None:
     of two racing submissions gets the key. The refusal rolls back the keys inserted here with the transaction.
     """
     keys = _lock_keys(order, state)
-    OrderLock.objects.bulk_create([OrderLock(key=key, order=order) for key in keys], ignore_conflicts=True)
-    holders = dict(OrderLock.objects.filter(key__in=keys).values_list("key", "order_id"))
+    inserted = _insert_locks(order, keys)
+    if len(inserted) == len(keys):
+        return  # every key was free and is this order's now: nobody to name
+    holders = dict(OrderLock.objects.filter(key__in=[k for k in keys if k not in inserted])
+                   .values_list("key", "order_id"))
     for key in keys:
         other = holders.get(key)
         if other is not None and other != order.pk:
             code = "ORDER_DOMAIN_IN_FLIGHT" if key.startswith("domain:") else "ORDER_ENTITY_IN_FLIGHT"
             raise conflict(code, f"已有进行中的订单 #{other} 占用了该主体或域名。",
                            f"Order #{other} in progress already holds this entity or domain.")
+
+
+def _insert_locks(order: Order, keys: list[str]) -> set[str]:
+    """``INSERT … ON CONFLICT (key) DO NOTHING RETURNING key``: the keys this statement took (PostgreSQL and
+    SQLite ≥ 3.35). The others are held already (by this order on a resubmission, or by another one)."""
+    if not keys:
+        return set()
+    from django.db import connection
+
+    qn = connection.ops.quote_name
+    at = connection.ops.adapt_datetimefield_value(timezone.now())
+    rows = ", ".join(["(%s, %s, %s)"] * len(keys))
+    sql = (f"INSERT INTO {qn(OrderLock._meta.db_table)} ({qn('key')}, {qn('order_id')}, {qn('created_at')}) "
+           f"VALUES {rows} ON CONFLICT ({qn('key')}) DO NOTHING RETURNING {qn('key')}")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [value for key in keys for value in (key, order.pk, at)])
+        return {row[0] for row in cursor.fetchall()}
 
 
 def _release_locks(order: Order) -> None:

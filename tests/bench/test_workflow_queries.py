@@ -16,9 +16,9 @@ from bench.workflow import TRANSITIONS, run
 # the rule check —, provider approve 19.5, SMS verify 15.7 mean / 17 for the last code, bureau approve 33).
 # submit includes the rule engine and the materials requirement check (their own budgets live with them).
 BUDGETS = {
-    "postgresql": {"submit": 23, "identity": 4, "claim": 6, "provider_approve": 15, "sms_verify": 14,
+    "postgresql": {"submit": 22, "identity": 4, "claim": 6, "provider_approve": 15, "sms_verify": 13,
                    "bureau_approve": 18},
-    "sqlite": {"submit": 23, "identity": 4, "claim": 6, "provider_approve": 15, "sms_verify": 14,
+    "sqlite": {"submit": 22, "identity": 4, "claim": 6, "provider_approve": 15, "sms_verify": 13,
                "bureau_approve": 23},
 }
 
