@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -57,10 +58,17 @@ def home(request):
 def filings(request):
     entity = entity_of_applicant(request.user)
     state = filing_state_of(entity) if entity is not None else None
-    orders = list(selectors.order_list(user=request.user)[:50])
+    orders = list(selectors.order_list(user=request.user).select_related(None)
+                  .only("id", "type", "state", "due_at")[:50])
     in_flight = [o for o in orders if o.in_flight]
+    types = {value: str(label) for value, label in OrderType.choices}
+    states = {value: str(label) for value, label in S.choices}
+    # Plain values (labels translated once): a template resolves dict keys at once.
+    rows = [{"pk": o.pk, "url": reverse("web:order_detail", args=[o.pk]), "type": types.get(o.type, o.type),
+             "state": o.state, "state_label": states.get(o.state, o.state),
+             "due": timezone.localtime(o.due_at).strftime("%Y-%m-%d %H:%M") if o.due_at else ""} for o in orders]
     return render(request, "web/portal/filings.html", {
-        "entity": entity, "state": state, "orders": orders, "in_flight": in_flight,
+        "entity": entity, "state": state, "orders": rows, "in_flight": in_flight,
         "order_types": OrderType,
     })
 
