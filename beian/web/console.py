@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models.fields.json import KT
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -32,24 +33,22 @@ def _filters(request) -> dict:
 
 
 def _rows(qs, detail_url: str) -> list[dict]:
-    """The queue rows as plain values (labels translated once, dates formatted here): a template resolves a dict
-    key at once, while every lookup on a model instance first fails as a key, then as an index."""
+    """The queue rows as plain values: only the columns shown are read (not the orders' JSON documents — the
+    entity name is taken out of ``proposed`` by the database), labels are translated once and dates formatted
+    here (a template resolves a dict key at once; on a model instance every lookup first fails as a key)."""
     types = {value: str(label) for value, label in OrderType.choices}
     states = {value: str(label) for value, label in S.choices}
+    now = timezone.now()
     rows = []
-    for o in qs[:PAGE]:
-        due = timezone.localtime(o.due_at).strftime("%Y-%m-%d %H:%M") if o.due_at else ""
-        rows.append({"pk": o.pk, "url": reverse(detail_url, args=[o.pk]), "type": types.get(o.type, o.type),
-                     "province": o.province.name if o.province_id else "", "entity": _entity_name(o),
-                     "state": o.state, "state_label": states.get(o.state, o.state), "sms_failed": o.sms_failed,
-                     "due": due, "overdue": overdue(o), "claimed_by": o.claimed_by.username if o.claimed_by_id else ""})
+    for o in qs.values("id", "type", "state", "sms_failed", "due_at", "province__name", "claimed_by__username",
+                       entity_name=KT("proposed__entity__name"))[:PAGE]:
+        due = o["due_at"]
+        rows.append({"pk": o["id"], "url": reverse(detail_url, args=[o["id"]]), "type": types.get(o["type"], o["type"]),
+                     "province": o["province__name"] or "", "entity": o["entity_name"] or "", "state": o["state"],
+                     "state_label": states.get(o["state"], o["state"]), "sms_failed": o["sms_failed"],
+                     "due": timezone.localtime(due).strftime("%Y-%m-%d %H:%M") if due else "",
+                     "overdue": bool(due and due < now), "claimed_by": o["claimed_by__username"] or ""})
     return rows
-
-
-def _entity_name(order) -> str:
-    entity = (order.proposed or {}).get("entity") if isinstance(order.proposed, dict) else None
-    name = entity.get("name") if isinstance(entity, dict) else None
-    return "" if name is None else str(name)
 
 
 @reviewer_required
