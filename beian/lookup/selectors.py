@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.utils import timezone
 
 from beian.core.errors import BeianError, error
@@ -83,6 +83,27 @@ def _aware(value):
     return dt.datetime.fromisoformat(str(value)).replace(tzinfo=dt.UTC)
 
 
+def _domain_rows(asciis: list[str]) -> list[tuple]:
+    """The registry rows of ``asciis`` (one query). Straight on the driver's cursor when nobody is recording queries
+    (production): Django's cursor wrapper and SQLite's placeholder rewrite cost ≈ 17 µs, twice the query itself.
+    Any error takes the ordinary path, so it is reported, wrapped and recorded as usual."""
+    conn = connections[DEFAULT_DB_ALIAS]  # once: every attribute of the ``connection`` proxy is a lookup
+    if conn.connection is not None and not (conn.queries_logged or conn.execute_wrappers or conn.needs_rollback):
+        mark = "?" if conn.vendor == "sqlite" else "%s"
+        try:
+            cursor = conn.connection.cursor()
+            try:
+                cursor.execute(_DOMAIN_SQL.format(",".join([mark] * len(asciis))), asciis)
+                return cursor.fetchall()
+            finally:
+                cursor.close()
+        except Exception:  # noqa: BLE001 - retried below through Django, which raises it properly
+            pass
+    with connection.cursor() as cursor:
+        cursor.execute(_DOMAIN_SQL.format(",".join(["%s"] * len(asciis))), asciis)
+        return cursor.fetchall()
+
+
 def _domain_answers(asciis: list[str]) -> dict[str, dict]:
     """Answers for many registrable ASCII names: cache first, then one query (raw SQL: this is the hot path,
     and the ORM's query compilation would cost more than the query) for the rest."""
@@ -90,9 +111,7 @@ def _domain_answers(asciis: list[str]) -> dict[str, dict]:
     missing = [a for a in dict.fromkeys(asciis) if a not in found]
     if missing:
         fresh: dict[str, dict] = {}
-        with connection.cursor() as cursor:
-            cursor.execute(_DOMAIN_SQL.format(",".join(["%s"] * len(missing))), missing)
-            rows = cursor.fetchall()
+        rows = _domain_rows(missing)
         for (a, name, d_status, w_number, w_name, w_url, w_approved, w_limited, w_status, e_number, e_name, e_type,
              e_status) in rows:
             if a in fresh:
