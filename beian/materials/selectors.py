@@ -58,13 +58,15 @@ def requirement_status(*, order, findings: list | None = None, ctx=None) -> list
     """Each requirement of the order with the current material (or signature) that meets it, if any."""
     from beian.materials.catalogue import requirements_for
 
-    current, signed = {}, set()
+    current, signed = {}, None
     if order.pk is not None:
         current = {(m.code, m.website_key): m for m in current_materials_of(order=order, ctx=ctx)}
-        signed = set(AgreementSignature.objects.filter(order=order).values_list("agreement__code", flat=True))
     out = []
     for req in requirements_for(order=order, findings=findings, ctx=ctx):
         material = current.get((req.code, req.website_key))
+        if req.signed_in_app and signed is None:  # the signatures are read only when a requirement is signed
+            signed = set(AgreementSignature.objects.filter(order=order).values_list("agreement__code", flat=True)
+                         ) if order.pk is not None else set()
         met = req.code in signed if req.signed_in_app else material is not None
         out.append({**req.as_dict(), "met": met, "material_id": material.pk if material else None})
     return out

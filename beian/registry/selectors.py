@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 
 from beian.core.errors import not_found
 from beian.core.state import (
@@ -44,17 +44,31 @@ def _with_province_and_principal(entity: Entity) -> Entity:
 
 
 def filing_state_of(entity: Entity) -> FilingState:
-    """The entity's current approved state as a ``FilingState`` (active websites, domains and access only)."""
+    """The entity's current approved state as a ``FilingState`` (active websites, domains and access only).
+
+    Four queries (websites with their principals, then the domains, access records and pre-approvals of all of
+    them as plain rows), without building model instances for the children: every check reads this.
+    """
     entity = _with_province_and_principal(entity)
-    websites = (
-        Website.objects.filter(entity=entity, status=ACTIVE).select_related("principal")
-        .prefetch_related(
-            Prefetch("domains", queryset=Domain.objects.filter(status=ACTIVE).order_by("sort", "id")),
-            Prefetch("access", queryset=Access.objects.filter(status=ACTIVE).select_related("provider")
-                     .order_by("id")),
-            Prefetch("pre_approvals", queryset=PreApproval.objects.filter(status=ACTIVE).order_by("id")),
-        ).order_by("suffix", "id")
-    )
+    websites = list(Website.objects.filter(entity=entity, status=ACTIVE).select_related("principal")
+                    .order_by("suffix", "id"))
+    ids = [w.pk for w in websites]
+    domains: dict[int, list[str]] = {}
+    access: dict[int, list[AccessState]] = {}
+    pre_approvals: dict[int, list[PreApprovalState]] = {}
+    if ids:
+        for website_id, name in (Domain.objects.filter(website_id__in=ids, status=ACTIVE).order_by("sort", "id")
+                                 .values_list("website_id", "name")):
+            domains.setdefault(website_id, []).append(name)
+        for website_id, pk, provider, method, region, ip_ranges in (
+                Access.objects.filter(website_id__in=ids, status=ACTIVE).order_by("id")
+                .values_list("website_id", "pk", "provider__name", "method", "region", "ip_ranges")):
+            access.setdefault(website_id, []).append(AccessState(
+                key=str(pk), id=pk, provider=provider, method=method, region=region,
+                ip_ranges=[IpRange(**r) for r in ip_ranges]))
+        for website_id, type_, number in (PreApproval.objects.filter(website_id__in=ids, status=ACTIVE)
+                                          .order_by("id").values_list("website_id", "type", "number")):
+            pre_approvals.setdefault(website_id, []).append(PreApprovalState(type=type_, number=number))
     return FilingState(
         entity=EntityState(
             type=entity.entity_type, name=entity.name, certificate_type=entity.certificate_type,
@@ -67,13 +81,9 @@ def filing_state_of(entity: Entity) -> FilingState:
         websites=[
             WebsiteState(
                 key=str(w.pk), id=w.pk, name=w.name, home_url=w.home_url, service_content=list(w.service_content),
-                languages=list(w.languages), remarks=w.remarks, domains=[d.name for d in w.domains.all()],
-                principal=_principal_state(w.principal),
-                pre_approvals=[PreApprovalState(type=p.type, number=p.number) for p in w.pre_approvals.all()],
-                access=[AccessState(key=str(a.pk), id=a.pk, provider=a.provider.name, method=a.method,
-                                    region=a.region, ip_ranges=[IpRange(**r) for r in a.ip_ranges])
-                        for a in w.access.all()],
-                number=w.number, status=w.status, access_limited=w.access_limited,
+                languages=list(w.languages), remarks=w.remarks, domains=domains.get(w.pk, []),
+                principal=_principal_state(w.principal), pre_approvals=pre_approvals.get(w.pk, []),
+                access=access.get(w.pk, []), number=w.number, status=w.status, access_limited=w.access_limited,
             )
             for w in websites
         ],

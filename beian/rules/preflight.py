@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import ValidationError as PydanticValidationError
 
 from beian.core.diff import filing_diff
-from beian.core.errors import BeianError, ErrorItem, Finding, error
+from beian.core.errors import BeianError, ErrorItem, Finding, error, not_found
 from beian.core.state import FilingState, strip_read_only
 from beian.rules.engine import RuleContext, catalogue_version, rules_run
 
@@ -89,14 +89,21 @@ def rules_preflight(*, user, order_type: str | None = None, proposed: dict | Non
                     on: dt.date | None = None) -> dict:
     """Findings of the draft (``proposed``, else the order's, else the registry's current state)."""
     from beian.orders.models import CHANGE_TYPES, Order, OrderType
-    from beian.orders.selectors import order_get
+    from beian.orders.selectors import order_visible_to
     from beian.orders.types import change_type_from_diff
     from beian.registry.models import RecordStatus
     from beian.registry.selectors import entity_of_applicant, filing_state_of
     from beian.registry.validation import filing_state_errors
 
     if order_id is not None:
-        stored = order_get(user=user, order_id=order_id)
+        # order_get's scoped read, narrowed to what a check reads, with the entity's province and principal in the
+        # same query (the registry state below needs them)
+        stored = (order_visible_to(user).select_related(None)
+                  .select_related("province", "entity__province", "entity__principal")
+                  .only("id", "type", "applicant_id", "entity", "change_date", "province", "proposed")
+                  .filter(pk=order_id).first())
+        if stored is None:
+            raise not_found("订单", "order")
         order = Order(pk=stored.pk, type=stored.type, applicant_id=stored.applicant_id, entity=stored.entity,
                       change_date=stored.change_date, province=stored.province)
         base = proposed if proposed is not None else stored.proposed

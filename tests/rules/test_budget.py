@@ -21,8 +21,8 @@ from beian.rules.preflight import rules_preflight, state_set
 # domain locks, the order's materials (once for both materials rules) and signatures, the two catalogue
 # tokens, plus the entity's province and principal (1) when the order was loaded without them.
 FULL_CHECK_BUDGET = 13
-# A one-field call: the order, its entity, the registry state (4), the rules data revision, the catalogue token.
-ONE_FIELD_BUDGET = 8
+# A one-field call: the order with its entity, the registry state (4), the rules data revision, the catalogue token.
+ONE_FIELD_BUDGET = 7
 
 
 def _typical_change(applicant, *, cross_province: bool = False) -> Order:
@@ -158,3 +158,54 @@ def test_state_set_copies_the_path_and_leaves_the_draft_alone(applicant, zj_enti
     out = state_set(draft, "entity.principal.mobile", "13900000000")
     assert draft == original and out["entity"]["principal"]["mobile"] == "13900000000"
     assert out["websites"] is draft["websites"]  # what is off the path is shared, not copied
+
+
+def _filing_state_reference(entity):
+    """filing_state_of as it was written first (prefetches, model instances): the plain-rows version must match."""
+    from django.db.models import Prefetch
+
+    from beian.core.state import AccessState, FilingState, IpRange, PreApprovalState, WebsiteState
+    from beian.registry.models import Access, Domain, PreApproval, RecordStatus, Website
+    from beian.registry.selectors import _principal_state, filing_state_of
+
+    active = RecordStatus.ACTIVE
+    websites = (Website.objects.filter(entity=entity, status=active).select_related("principal").prefetch_related(
+        Prefetch("domains", queryset=Domain.objects.filter(status=active).order_by("sort", "id")),
+        Prefetch("access", queryset=Access.objects.filter(status=active).select_related("provider").order_by("id")),
+        Prefetch("pre_approvals", queryset=PreApproval.objects.filter(status=active).order_by("id")),
+    ).order_by("suffix", "id"))
+    entity_state = filing_state_of(entity).entity
+    return FilingState(entity=entity_state, websites=[
+        WebsiteState(key=str(w.pk), id=w.pk, name=w.name, home_url=w.home_url, service_content=list(w.service_content),
+                     languages=list(w.languages), remarks=w.remarks, domains=[d.name for d in w.domains.all()],
+                     principal=_principal_state(w.principal),
+                     pre_approvals=[PreApprovalState(type=p.type, number=p.number) for p in w.pre_approvals.all()],
+                     access=[AccessState(key=str(a.pk), id=a.pk, provider=a.provider.name, method=a.method,
+                                         region=a.region, ip_ranges=[IpRange(**r) for r in a.ip_ranges])
+                             for a in w.access.all()],
+                     number=w.number, status=w.status, access_limited=w.access_limited)
+        for w in websites])
+
+
+def test_filing_state_of_reads_the_registry_as_before(applicant, zj_entity):
+    from beian.registry.models import Access, Domain, Entity, PreApproval, RecordStatus, Website
+    from beian.registry.selectors import filing_state_of
+
+    site = Website.objects.filter(entity=zj_entity).order_by("id").first()
+    PreApproval.objects.create(website=site, type="新闻", number="B-1")
+    PreApproval.objects.create(website=site, type="出版", number="B-2", status=RecordStatus.CANCELLED)
+    Domain.objects.filter(website=site).order_by("id").update(sort=5)
+    Domain.objects.create(website=site, name="second.cn", ascii="second.cn", sort=1)
+    Domain.objects.create(website=site, name="gone.cn", ascii="gone.cn", status=RecordStatus.CANCELLED)
+    first = Access.objects.filter(website=site).first()
+    Access.objects.create(website=site, provider=first.provider, method=first.method, region="北京市",
+                          ip_ranges=[{"start": "1.2.3.4", "end": "1.2.3.5"}])
+    Access.objects.create(website=site, provider=first.provider, method=first.method, status=RecordStatus.CANCELLED)
+    entity = Entity.objects.get(pk=zj_entity.pk)  # neither province nor principal loaded
+    with CaptureQueriesContext(connection) as queries:
+        state = filing_state_of(entity)
+    assert len(queries.captured_queries) == 5  # the entity's province + principal, websites, 3 kinds of child rows
+    assert state == _filing_state_reference(entity)
+    assert state.websites[0].domains[0] == "second.cn" and "gone.cn" not in state.websites[0].domains
+    assert [p.number for p in state.websites[0].pre_approvals] == ["B-1"]
+    assert len(state.websites[0].access) == 2
