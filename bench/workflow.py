@@ -145,6 +145,8 @@ class Result:
     queries: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
     prepare_seconds: float = 0.0
     approved: int = 0
+    client_cpu: float = 0.0  # CPU seconds of the benchmark process(es) in the timed part
+    server_cpu: float | None = None  # CPU seconds of their PostgreSQL backends (None: not measurable)
 
     @property
     def orders_per_second(self) -> float:
@@ -164,6 +166,14 @@ class Result:
                 q = self.queries.get(name, [])
                 row += f"{(sum(q) / len(q) if q else 0):>9.1f}"
             lines.append(row)
+        if self.orders:
+            cpu = f"CPU per complete order: {self.client_cpu / self.orders * 1000:.1f} ms in Python"
+            if self.server_cpu is not None:
+                total = self.client_cpu + self.server_cpu
+                cpu += (f" + {self.server_cpu / self.orders * 1000:.1f} ms in PostgreSQL = "
+                        f"{total / self.orders * 1000:.1f} ms → at most {2 * self.orders / total:.0f} orders/s on 2 "
+                        "fully used cores" if total else "")
+            lines.append(cpu)
         return "\n".join(lines)
 
 
@@ -248,7 +258,34 @@ class _Timer:
         return value
 
 
+def _server_cpu() -> float | None:
+    """CPU seconds used so far by this connection's PostgreSQL backend: from ``/proc`` when the server runs on this
+    machine and the backend's process is readable; else None."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
 def drive(*, actors: Actors, order_ids: list[int], result: Result, count_queries: bool = False) -> None:
+    """The timed waves (with the CPU they used): see ``_drive``."""
+    server0, client0 = _server_cpu(), time.process_time()
+    _drive(actors=actors, order_ids=order_ids, result=result, count_queries=count_queries)
+    result.client_cpu += time.process_time() - client0
+    server1 = _server_cpu()
+    if server0 is not None and server1 is not None:
+        result.server_cpu = (result.server_cpu or 0.0) + server1 - server0
+
+
+def _drive(*, actors: Actors, order_ids: list[int], result: Result, count_queries: bool = False) -> None:
     """The timed waves: submit + identity, claim-next + approve until the queue is empty, SMS, bureau."""
     from beian.bureau import services as bureau
     from beian.bureau.sms import sms_verify
@@ -310,9 +347,9 @@ def _child(actors: Actors, order_ids: list[int], start, queue, count_queries: bo
     start.wait()
     try:
         drive(actors=actors, order_ids=order_ids, result=result, count_queries=count_queries)
-        queue.put(("ok", dict(result.timings), dict(result.queries)))
+        queue.put(("ok", dict(result.timings), dict(result.queries), (result.client_cpu, result.server_cpu)))
     except BaseException as exc:  # report, then let the parent fail
-        queue.put(("error", repr(exc), {}))
+        queue.put(("error", repr(exc), {}, (0.0, None)))
     finally:
         connections.close_all()
 
@@ -343,9 +380,12 @@ def run_parallel(*, n: int, processes: int, tag: str | None = None, count_querie
     for p in procs:
         p.join()
     result = Result(orders=n, seconds=seconds, processes=processes, prepare_seconds=prepare_seconds)
-    for status, timings, queries in outcomes:
+    for status, timings, queries, (client_cpu, server_cpu) in outcomes:
         if status != "ok":
             raise RuntimeError(f"a benchmark process failed: {timings}")
+        result.client_cpu += client_cpu
+        if server_cpu is not None:
+            result.server_cpu = (result.server_cpu or 0.0) + server_cpu
         for name, values in timings.items():
             result.timings[name].extend(values)
         for name, values in queries.items():

@@ -8,6 +8,7 @@ to :data:`GENERIC`, so a new event works before it has its own wording; add one 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.template import Context, Engine
 
@@ -192,8 +193,14 @@ def template_register(event: str, template: MessageTemplate) -> None:
     TEMPLATES[event] = template
 
 
+@lru_cache(maxsize=1024)
+def _compiled(source: str):
+    # Parsed once per process per source text (a compiled Template is immutable and reusable).
+    return _ENGINE.from_string(source)
+
+
 def _render(source: str, context: dict) -> str:
-    return _ENGINE.from_string(source).render(Context(context)).strip()
+    return _compiled(source).render(Context(context)).strip()
 
 
 def template_render(event: str, context: dict) -> dict[str, str]:
