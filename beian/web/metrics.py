@@ -21,6 +21,7 @@ Everything is counted by the database (three queries, no Python pass over the ro
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -32,6 +33,7 @@ from django.utils import timezone
 from beian.orders.models import OrderHistory
 from beian.orders.selectors import order_visible_to
 
+log = logging.getLogger(__name__)
 CST = ZoneInfo("Asia/Shanghai")
 CST_OFFSET = dt.timedelta(hours=8)  # no daylight saving time since 1991
 DAYS = 30
@@ -106,10 +108,17 @@ def dashboard_cached(*, user) -> dict:
         return dashboard(user=user)
     scope = "all" if user.is_operator else "submitted"
     key = f"beian-web-dashboard:{scope}:{timezone.now().astimezone(CST).date().isoformat()}"
-    data = cache.get(key)
+    try:
+        data = cache.get(key)
+    except Exception:  # noqa: BLE001 — an unavailable cache only costs the computation
+        log.warning("dashboard cache unavailable", exc_info=True)
+        return dashboard(user=user)
     if data is None:
         data = dashboard(user=user)
-        cache.set(key, data, seconds)
+        try:
+            cache.set(key, data, seconds)
+        except Exception:  # noqa: BLE001
+            log.warning("dashboard cache unavailable", exc_info=True)
     return data
 
 

@@ -118,3 +118,16 @@ def test_dashboard_page_is_cached_per_scope(reviewer, operator, applicant, zj_en
     settings.BEIAN_DASHBOARD_CACHE_SECONDS = 0
     assert 'id="stat-submitted">5<' in page.get("/console/dashboard/").content.decode()
     cache.clear()
+
+
+def test_dashboard_page_survives_an_unavailable_cache(reviewer, applicant, zj_entity, browser_client, monkeypatch):
+    from beian.web import metrics as metrics_module
+    from tests.web.test_pages import _orders
+
+    def broken(*args, **kwargs):
+        raise ConnectionError("cache down")
+
+    monkeypatch.setattr(metrics_module.cache, "get", broken)
+    _orders(applicant, zj_entity, 2)
+    response = browser_client(reviewer).get("/console/dashboard/")
+    assert response.status_code == 200 and 'id="stat-submitted">2<' in response.content.decode()
