@@ -24,18 +24,17 @@ def _in_flight_orders():
 def entity_in_flight(ctx: RuleContext):
     order = ctx.order
     others = _in_flight_orders().exclude(pk=order.pk)
-    if order.entity_id is not None:
-        clash = others.filter(entity_id=order.entity_id).first()
+    if order.entity_id is not None:  # only the clashing order's id is read (not its row)
+        clash = others.filter(entity_id=order.entity_id).values_list("pk", flat=True).first()
     else:
         from beian.orders.models import OrderLock
 
         key = f"cert:{ctx.proposed.entity.certificate_number.upper()}"
-        clash = OrderLock.objects.filter(key=key).exclude(order_id=order.pk).select_related("order").first()
-        clash = clash.order if clash else None
+        clash = OrderLock.objects.filter(key=key).exclude(order_id=order.pk).values_list("order_id", flat=True).first()
     if clash is not None:
-        yield finding("ORDER_ENTITY_IN_FLIGHT", f"该主体已有进行中的订单 #{clash.pk}，一个主体同一时间只能有一个订单。",
-                      f"The entity already has order #{clash.pk} in progress; one order per entity at a time.",
-                      field="entity", value=clash.pk, hint_zh="等待该订单结束，或撤销它后再提交。",
+        yield finding("ORDER_ENTITY_IN_FLIGHT", f"该主体已有进行中的订单 #{clash}，一个主体同一时间只能有一个订单。",
+                      f"The entity already has order #{clash} in progress; one order per entity at a time.",
+                      field="entity", value=clash, hint_zh="等待该订单结束，或撤销它后再提交。",
                       hint_en="Wait for that order to end, or withdraw it, then submit.")
 
 
