@@ -337,7 +337,8 @@ def run(args) -> dict:
     manage(base_env, "createcachetable")
     report: dict = {"date": time.strftime("%Y-%m-%d %H:%M %Z"), "entities": args.entities,
                     "database": "postgresql" if args.database_url.startswith("postgres") else "sqlite",
-                    "workers": args.workers, "duration_s": args.duration, "machine_cpus": os.cpu_count()}
+                    "workers": args.workers, "duration_s": args.duration, "machine_cpus": os.cpu_count(),
+                    "loadavg_start": [round(x, 2) for x in os.getloadavg()]}
     report["load"] = ensure_registry(base_env, args.entities, say=say)
     host_keys = keys(base_env, args.keys, args.seed)
     report["keys"] = {"count": len(host_keys), "unfiled": sum(1 for _, e in host_keys if e == "unfiled")}
@@ -374,13 +375,15 @@ def run(args) -> dict:
             report.setdefault("rss_mib", {})[mode] = {"start": rss_start, "end": server.worker_rss_mib()}
         finally:
             server.stop()
+    report["loadavg_end"] = [round(x, 2) for x in os.getloadavg()]
     return report
 
 
 def summary(report: dict) -> str:
     lines = [f"# lookup bench {report['date']}: {report['database']}, {report['entities']:,} entities, "
              f"{report['workers']} gunicorn workers, {report['machine_cpus']} CPUs",
-             f"load: {report['load']}", f"keys: {report['keys']}"]
+             f"load: {report['load']}", f"keys: {report['keys']}",
+             f"machine load average (1/5/15 min): start {report.get('loadavg_start')}, end {report.get('loadavg_end')}"]
     lines.append("| cache | conc. | bare req/s | bare p99 ms | lookup req/s | lookup p50 ms | lookup p99 ms | ratio |")
     lines.append("|---|---|---|---|---|---|---|---|")
     for r in report["runs"]:
