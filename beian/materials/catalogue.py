@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import re
 import threading
-import uuid
 from dataclasses import asdict, dataclass
 from functools import cached_property, lru_cache
 
 from beian.core.requirements import REQUIREMENT_CODES
+from beian.core.tablecache import TableCache
 
 # Requirements met by signing in the app rather than by an upload (materials.agreements).
 SIGNED_IN_APP = {"service_security_agreement"}
@@ -140,15 +140,7 @@ class _Row:
     source: str
 
 
-# The active rows are read on every check; they change rarely (admin edits). Each process keeps one loaded copy
-# keyed by a token in the shared cache that every write of a row replaces (signals below), so every web worker
-# sees an edit at once: one cache read per check instead of the rows' query (as beian.registry.validation does).
-# A random token, not a counter: a rolled-back transaction can never make a stale copy look current.
-_ROWS_TOKEN = "beian:materials:requirements-token"
-_rows_loaded: dict[str, tuple[_Row, ...]] = {}
-_rows_lock = threading.Lock()
-
-
+# Read on every check, changed rarely: one process-wide copy kept current through the shared cache.
 def _load_rows() -> tuple[_Row, ...]:
     from beian.materials.models import MaterialRequirement
 
@@ -158,41 +150,19 @@ def _load_rows() -> tuple[_Row, ...]:
                  for r in MaterialRequirement.objects.filter(active=True).order_by("sort", "id"))
 
 
+_ROWS = TableCache("beian:materials:requirements-token", _load_rows)
+
+
 def requirement_rows() -> tuple[_Row, ...]:
     """The active catalogue rows in their order (``sort``, ``id``), from the process's copy while it is current."""
-    from django.core.cache import cache
-
-    token = cache.get(_ROWS_TOKEN)
-    if token is None:
-        token = uuid.uuid4().hex
-        cache.set(_ROWS_TOKEN, token, None)
-    rows = _rows_loaded.get(token)
-    if rows is None:
-        rows = _load_rows()
-        with _rows_lock:
-            _rows_loaded.clear()
-            _rows_loaded[token] = rows
-    return rows
-
-
-def requirement_rows_changed(**kwargs) -> None:
-    """Signal receiver: a catalogue row was written; every process reloads on its next check."""
-    from django.core.cache import cache
-
-    cache.set(_ROWS_TOKEN, uuid.uuid4().hex, None)
-    _rows_loaded.clear()
+    return _ROWS.get()
 
 
 def connect_requirement_signals() -> None:
-    """Called by the app's ``ready``: saves and deletes of rows (admin, code, fixtures) replace the token. (A data
-    migration's historical model sends no signal: processes started after the migration load the rows anew.)"""
-    from django.db.models.signals import post_delete, post_save
-
+    """Called by the app's ``ready``: saves and deletes of rows (admin, code, fixtures) replace the token."""
     from beian.materials.models import MaterialRequirement
 
-    post_save.connect(requirement_rows_changed, sender=MaterialRequirement, dispatch_uid="materials-requirements-save")
-    post_delete.connect(requirement_rows_changed, sender=MaterialRequirement,
-                        dispatch_uid="materials-requirements-delete")
+    _ROWS.watch(MaterialRequirement)
 
 
 def catalogue_requirements(*, order_type: str, proposed, diff: list[dict], data=None) -> list[RequiredMaterial]:

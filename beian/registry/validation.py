@@ -12,12 +12,12 @@ Every error's ``field`` is the field path of design.md §5.1, e.g. ``websites[n1
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from dataclasses import dataclass
 
 from beian.core import validators as v
 from beian.core.errors import BeianError, ErrorItem
 from beian.core.state import FilingState, PrincipalState
+from beian.core.tablecache import TableCache
 from beian.registry.models import (
     AccessMethod,
     CertificateType,
@@ -58,46 +58,10 @@ class _Catalogues:
         )
 
 
-# The catalogues are read on every check; they change rarely (admin edits). Each process keeps one loaded copy
-# keyed by a token in the shared cache that every catalogue write replaces, so all web workers see an edit at
-# once (one cache read per check instead of eight queries). A random token, not a counter, so a rolled-back
-# transaction can never make a stale copy look current.
-_CATALOGUE_TOKEN = "beian:registry:catalogue-token"
-_loaded: dict[str, _Catalogues] = {}
-
-
-def _catalogues() -> _Catalogues:
-    from django.core.cache import cache
-
-    token = cache.get(_CATALOGUE_TOKEN)
-    if token is None:
-        token = uuid.uuid4().hex
-        cache.set(_CATALOGUE_TOKEN, token, None)
-    cat = _loaded.get(token)
-    if cat is None:
-        _loaded.clear()
-        cat = _loaded[token] = _Catalogues.load()
-    return cat
-
-
-def catalogues_changed(**kwargs) -> None:
-    from django.core.cache import cache
-
-    cache.set(_CATALOGUE_TOKEN, uuid.uuid4().hex, None)
-    _loaded.clear()
-
-
-def _connect_signals() -> None:
-    from django.db.models.signals import m2m_changed, post_delete, post_save
-
-    for model in (EntityType, CertificateType, Province, ServiceContent, Language, PreApprovalType, AccessMethod):
-        post_save.connect(catalogues_changed, sender=model, dispatch_uid=f"catalogues-{model.__name__}-save")
-        post_delete.connect(catalogues_changed, sender=model, dispatch_uid=f"catalogues-{model.__name__}-delete")
-    m2m_changed.connect(catalogues_changed, sender=CertificateType.entity_types.through,
-                        dispatch_uid="catalogues-bindings")
-
-
-_connect_signals()
+# Read on every check, changed rarely: one process-wide copy kept current through the shared cache.
+_CATALOGUES = TableCache("beian:registry:catalogue-token", lambda: _Catalogues.load())
+_CATALOGUES.watch(EntityType, CertificateType, Province, ServiceContent, Language, PreApprovalType, AccessMethod,
+                  m2m=(CertificateType.entity_types.through,))
 
 
 def _item(code: str, zh: str, en: str, field: str) -> ErrorItem:
@@ -161,7 +125,7 @@ def filing_state_errors(state: FilingState, *, on: dt.date | None = None) -> lis
     (more than 3 months left, icp §5.6); without it the validity period is only checked for order.
     Cross-record rules (phone reuse across entities, province rules, naming words) belong to the rules engine.
     """
-    cat = _catalogues()
+    cat = _CATALOGUES.get()
     errors: list[ErrorItem] = []
     e = state.entity
 

@@ -1,0 +1,57 @@
+"""A per-process copy of rarely-changed tables (catalogues), current across all processes.
+
+Checks read catalogues on every call, but operators change them rarely (admin edits). Each process keeps one
+loaded copy keyed by a token in the shared cache (the database cache or Redis, shared by all web workers and the
+worker); every save or delete of a watched model replaces the token, so every process reloads on its next read —
+one cache read per check instead of the tables' queries. A random token, not a counter: a rolled-back
+transaction can never make a stale copy look current. (A data migration's historical models send no signals:
+processes started after the migration load the tables anew.)
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections.abc import Callable
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+
+
+class TableCache(Generic[T]):
+    def __init__(self, key: str, loader: Callable[[], T]):
+        self.key = key
+        self.loader = loader
+        self._loaded: dict[str, T] = {}
+        self._lock = threading.Lock()
+
+    def get(self) -> T:
+        from django.core.cache import cache
+
+        token = cache.get(self.key)
+        if token is None:
+            token = uuid.uuid4().hex
+            cache.set(self.key, token, None)
+        value = self._loaded.get(token)
+        if value is None:
+            value = self.loader()
+            with self._lock:
+                self._loaded.clear()
+                self._loaded[token] = value
+        return value
+
+    def changed(self, **kwargs) -> None:
+        """Signal receiver: a watched row was written; every process reloads on its next read."""
+        from django.core.cache import cache
+
+        cache.set(self.key, uuid.uuid4().hex, None)
+        self._loaded.clear()
+
+    def watch(self, *models, m2m: tuple = ()) -> None:
+        from django.db.models.signals import m2m_changed, post_delete, post_save
+
+        for model in models:
+            post_save.connect(self.changed, sender=model, dispatch_uid=f"{self.key}-{model.__name__}-save")
+            post_delete.connect(self.changed, sender=model, dispatch_uid=f"{self.key}-{model.__name__}-delete")
+        for through in m2m:
+            m2m_changed.connect(self.changed, sender=through, dispatch_uid=f"{self.key}-{through.__name__}-m2m")
