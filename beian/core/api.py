@@ -12,6 +12,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import APIKeyHeader, HttpBearer, SessionAuth
 
 from beian.core.errors import BeianError, ErrorItem, forbidden, not_found, unauthenticated
+from beian.core.state import field_path_of
 
 log = logging.getLogger(__name__)
 
@@ -76,16 +77,8 @@ def _beian_error(request, exc: BeianError):
 
 
 def _field_path(loc: list) -> str | None:
-    parts = [str(p) for p in loc if p not in ("body", "query", "path", "form", "payload", "data")]
-    if not parts:
-        return None
-    path = ""
-    for part in parts:
-        if part.isdigit():
-            path += f"[{part}]"
-        else:
-            path += ("." if path else "") + part
-    return path
+    # ninja prefixes the location with where the value came from (body, query, …): not part of the field path.
+    return field_path_of([p for p in loc if p not in ("body", "query", "path", "form", "payload", "data")])
 
 
 @api.exception_handler(ValidationError)

@@ -122,3 +122,20 @@ def strip_read_only(proposed: FilingState, current: FilingState | None) -> Filin
         for name in READ_ONLY_WEBSITE:
             setattr(website, name, getattr(before, name) if before else None)
     return data
+
+
+def field_path_of(loc, data=None) -> str | None:
+    """A validation error location as a field path (design.md §5.1): ``("websites", 0, "principal", "mobile")`` →
+    ``websites[<key>].principal.mobile`` where the sent item has a key, else its index, e.g. ``websites[0]``."""
+    path, node = "", data
+    for part in loc:
+        if isinstance(part, int) or (isinstance(part, str) and part.isdigit()):
+            index = int(part)
+            item = node[index] if isinstance(node, list) and 0 <= index < len(node) else None
+            key = item.get("key") if isinstance(item, dict) else None
+            path += f"[{key if isinstance(key, str) and key else index}]"
+            node = item
+        else:
+            path += ("." if path else "") + str(part)
+            node = node.get(part) if isinstance(node, dict) else None
+    return path or None

@@ -16,7 +16,7 @@ from pydantic import ValidationError as PydanticValidationError
 
 from beian.core.diff import filing_diff
 from beian.core.errors import BeianError, ErrorItem, Finding, conflict, error, forbidden, not_found
-from beian.core.state import FilingState, strip_read_only
+from beian.core.state import FilingState, field_path_of, strip_read_only
 from beian.core.validators import normalize_domain
 from beian.orders import clock, events
 from beian.orders.models import (
@@ -64,8 +64,7 @@ def _parse_state(data: dict | FilingState) -> FilingState:
     except PydanticValidationError as exc:
         items = []
         for err in exc.errors():
-            loc = ".".join(str(p) for p in err.get("loc", ()))
-            items.append(ErrorItem(code="STATE_INVALID", field=loc or None,
+            items.append(ErrorItem(code="STATE_INVALID", field=field_path_of(err.get("loc", ()), data),
                                    message_zh=f"备案信息格式不正确：{err.get('msg')}",
                                    message_en=f"Invalid filing data: {err.get('msg')}"))
         raise BeianError(errors=items, status=422)

@@ -47,3 +47,28 @@ def test_production_requires_secret_key(tmp_path):
                              "'beian.settings';django.setup()"], env=env, capture_output=True, text=True)
     assert result.returncode != 0
     assert "BEIAN_SECRET_KEY must be set" in result.stderr
+
+
+def test_field_paths_of_validation_errors_use_keys():
+    from beian.core.state import field_path_of
+
+    data = {"websites": [{"key": "n1", "principal": {}}, {"principal": {}}]}
+    assert field_path_of(("websites", 0, "principal", "mobile"), data) == "websites[n1].principal.mobile"
+    assert field_path_of(("websites", 1, "name"), data) == "websites[1].name"
+    assert field_path_of(("entity", "name")) == "entity.name"
+    assert field_path_of(()) is None
+
+
+def test_bad_filing_data_is_refused_with_the_field_path(api, applicant):
+    r = api(applicant).post("/api/orders/", {"type": "new_filing", "proposed": {
+        "entity": {"name": "甲"}, "websites": [{"key": "n1", "principal": {"valid_from": "not a date"}}]}})
+    assert r.status_code == 422
+    assert r.json_body["errors"][0]["field"] == "websites[n1].principal.valid_from"
+    assert r.json_body["errors"][0]["code"] == "STATE_INVALID"
+
+
+def test_ninja_schema_errors_use_the_error_shape(api, applicant):
+    r = api(applicant).post("/api/orders/", {"proposed": {}})
+    assert r.status_code == 422
+    assert r.json_body["errors"][0]["field"] == "type"
+    assert set(r.json_body["errors"][0]) == {"code", "field", "message_zh", "message_en"}
