@@ -36,27 +36,10 @@ def sms_stage_codes(*, order: Order, verifiers: list | None = None) -> None:
     sms.sms_codes_issue(order=order, verifiers=verifiers)
 
 
-def sms_stage_start(*, order: Order, verifiers: list | None = None) -> None:
-    """Called by provider approval inside its transaction: the SMS window starts, codes are issued.
-
-    ``verifiers``: ``sms_verifiers(order)`` when the caller has just computed it (saves reading the rule again).
-    (Provider approval calls ``sms_stage_clock`` before its ``advance`` and ``sms_stage_codes`` after it, so the
-    order row is written once.)"""
-    sms_stage_clock(order=order)
-    order.save()
-    sms_stage_codes(order=order, verifiers=verifiers)
-
-
 def bureau_stage_clock(*, order: Order) -> None:
     """The bureau stage's start and clock on ``order`` (unsaved: the transition's ``advance`` saves it)."""
     order.bureau_at = order.bureau_at or timezone.now()
     clock.stage_start(order, stage="bureau_review", start=timezone.now())
-
-
-def bureau_stage_start(*, order: Order) -> None:
-    bureau_stage_clock(order=order)
-    order.save()
-    events.order_forwarded(order)
 
 
 def _lock(order_id: int) -> Order:

@@ -219,7 +219,7 @@ def _send_code(*, challenge, code: str) -> None:
 def sms_codes_issue(*, order, verifiers: list[dict] | None = None) -> list:
     """Open the order's SMS stage: one code per distinct phone, queued as SMS in the caller's transaction.
 
-    Called by ``bureau.services.sms_stage_start`` after the stage clock set ``order.due_at`` (the window end).
+    Called (via ``bureau.services.sms_stage_codes``) after ``sms_stage_clock`` set ``order.due_at`` (the window end).
     ``verifiers``: ``sms_verifiers(order)`` if the caller has it already (default: computed here).
     """
     from beian.bureau.models import SmsChallenge, SmsSession, SmsSessionStatus

@@ -59,7 +59,6 @@ IN_FLIGHT_STATES = {
     OrderState.SMS_VERIFICATION, OrderState.BUREAU_REVIEW,
 }
 PROVIDER_STATES = {OrderState.PROVIDER_REVIEW, OrderState.SUPPLEMENT_REQUESTED}
-BUREAU_STATES = {OrderState.BUREAU_REVIEW, OrderState.APPROVED}
 
 
 class Order(models.Model):

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from beian.core.errors import not_found
-from beian.orders.models import IdentityVerification, Order, OrderHistory, OrderState, ReturnReason
+from beian.orders.models import PROVIDER_STATES, IdentityVerification, Order, OrderHistory, OrderState, ReturnReason
 
 S = OrderState
 
@@ -45,7 +45,7 @@ def order_list(*, user, state: str | None = None, type: str | None = None, provi
 
 def provider_queue(*, user, overdue: bool = False, due_within_hours: int | None = None) -> QuerySet[Order]:
     """Orders in the provider stages by due date; "overdue" and "due soon" use the (state, due_at) index."""
-    qs = order_visible_to(user).filter(state__in=[S.PROVIDER_REVIEW, S.SUPPLEMENT_REQUESTED])
+    qs = order_visible_to(user).filter(state__in=PROVIDER_STATES)
     now = timezone.now()
     if overdue:
         qs = qs.filter(due_at__lt=now)
@@ -71,9 +71,3 @@ def return_reasons(*, user) -> QuerySet[ReturnReason]:
     if not user.is_staff_role:
         return ReturnReason.objects.none()
     return ReturnReason.objects.filter(active=True)
-
-
-def in_flight_for_entity(entity_id: int) -> QuerySet[Order]:
-    from beian.orders.models import IN_FLIGHT_STATES
-
-    return Order.objects.filter(Q(entity_id=entity_id), state__in=IN_FLIGHT_STATES)

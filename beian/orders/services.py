@@ -22,6 +22,7 @@ from beian.orders import clock, events
 from beian.orders.models import (
     CANCEL_TYPES,
     CHANGE_TYPES,
+    PROVIDER_STATES,
     IdentityVerification,
     Order,
     OrderLock,
@@ -441,7 +442,7 @@ def order_release(*, reviewer, order_id: int) -> Order:
 
 
 def _require_claim(order: Order, reviewer) -> None:
-    if order.state not in (S.PROVIDER_REVIEW, S.SUPPLEMENT_REQUESTED):
+    if order.state not in PROVIDER_STATES:
         raise conflict("ORDER_STATE_CONFLICT", f"订单当前状态为“{order.get_state_display()}”，不能执行此操作。",
                        f"The order is in state {order.state}; this action is not possible now.")
     if order.claimed_by_id != reviewer.pk or (order.state == S.PROVIDER_REVIEW

@@ -69,10 +69,6 @@ TRANSITIONS: dict[str, Edge] = {
 EDITABLE_STATES = frozenset({S.DRAFT, S.RETURNED})
 
 
-def can(event: str, order: Order) -> bool:
-    return order.state in TRANSITIONS[event].sources
-
-
 def _actor_allowed(edge: Edge, actor, order: Order) -> bool:
     if edge.actor == SYSTEM:
         return actor is None

@@ -18,13 +18,12 @@ from beian.bureau import services as bureau_services
 from beian.bureau import sms
 from beian.core.errors import BeianError
 from beian.orders import selectors, services
-from beian.orders.models import OrderState, OrderType
+from beian.orders.models import PROVIDER_STATES, OrderState, OrderType
 from beian.registry.models import Province
 from beian.web import materials_hook, metrics
 from beian.web.common import bureau_required, error_messages, expected_completion, overdue, reviewer_required
 
 S = OrderState
-PROVIDER_STATES = [S.PROVIDER_REVIEW, S.SUPPLEMENT_REQUESTED]
 PAGE = 100
 
 

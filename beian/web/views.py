@@ -20,7 +20,7 @@ from beian.notify import selectors as notify_selectors
 from beian.notify import services as notify_services
 from beian.orders import selectors, services
 from beian.orders.models import CANCEL_TYPES, ENDED_STATES, OrderState, OrderType
-from beian.orders.workflow import EDITABLE_STATES
+from beian.orders.workflow import EDITABLE_STATES, TRANSITIONS
 from beian.registry.selectors import entity_of_applicant, filing_state_of
 from beian.web import forms, materials_hook
 from beian.web.common import (
@@ -35,7 +35,7 @@ from beian.web.common import (
 
 S = OrderState
 UPLOAD_STATES = {S.DRAFT, S.RETURNED, S.SUPPLEMENT_REQUESTED}
-WITHDRAWABLE = {S.DRAFT, S.PROVIDER_REVIEW, S.SUPPLEMENT_REQUESTED, S.RETURNED}
+WITHDRAWABLE = TRANSITIONS["withdraw"].sources  # the workflow decides; the page only shows the button
 STARTABLE = [OrderType.ADD_WEBSITE, OrderType.CANCEL_WEBSITE, OrderType.CANCEL_ACCESS, OrderType.CANCEL_ENTITY]
 
 
