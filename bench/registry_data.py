@@ -13,6 +13,8 @@ own. The numbers are built to be *valid*, not merely well-formed:
 
 from __future__ import annotations
 
+from operator import mul
+
 # ---------------------------------------------------------------- check digits
 
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # 31 characters: no I, O, Z, S, V
@@ -27,16 +29,26 @@ def _org_value(char: str) -> int:
     return int(char) if char.isdigit() else ord(char) - 55
 
 
+_ORG_VALUES = {c: _org_value(c) for c in "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"}
+_USCC_VALUES = {c: i for i, c in enumerate(USCC_ALPHABET)}
+_DIGITS = {str(i): i for i in range(10)}
+
+
+def _weighted(values: dict[str, int], text: str, weights: tuple[int, ...]) -> int:
+    if len(text) != len(weights):
+        raise ValueError(f"{text!r} must have {len(weights)} characters")
+    return sum(map(mul, map(values.__getitem__, text), weights))
+
+
 def org_code_check(body: str) -> str:
     """GB 11714 check digit of an 8-character organisation code body: 11 - Σ mod 11, 10→X, 11→0."""
-    check = 11 - sum(_org_value(c) * w for c, w in zip(body, _ORG_WEIGHTS, strict=True)) % 11
+    check = 11 - _weighted(_ORG_VALUES, body, _ORG_WEIGHTS) % 11
     return "X" if check == 10 else "0" if check == 11 else str(check)
 
 
 def uscc_check(first17: str) -> str:
     """GB/T 17710 (ISO 7064 MOD 31-3) check character of a unified social credit code."""
-    total = sum(USCC_ALPHABET.index(c) * w for c, w in zip(first17, _USCC_WEIGHTS, strict=True))
-    return USCC_ALPHABET[(31 - total % 31) % 31]
+    return USCC_ALPHABET[(31 - _weighted(_USCC_VALUES, first17, _USCC_WEIGHTS) % 31) % 31]
 
 
 def make_uscc(*, authority: str, category: str, division: str, org_body: str) -> str:
@@ -55,7 +67,7 @@ def uscc_is_valid(code: str) -> bool:
 
 def ric_check(first17: str) -> str:
     """Check character of an 18-digit resident ID."""
-    return _RIC_CHECK[sum(int(c) * w for c, w in zip(first17, _RIC_WEIGHTS, strict=True)) % 11]
+    return _RIC_CHECK[_weighted(_DIGITS, first17, _RIC_WEIGHTS) % 11]
 
 
 def make_ric(*, address: str, birth: str, sequence: int) -> str:
