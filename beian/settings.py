@@ -102,6 +102,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Keep SQLite connections across requests as PostgreSQL's are: opening one with its PRAGMAs costs ~1.5 ms, more
 # than a whole public lookup (docs/lookup.md, measured).
 DATABASES["default"].setdefault("CONN_MAX_AGE", env_int("BEIAN_DB_CONN_MAX_AGE", 60, minimum=0))
+# The hottest reads (public lookup, rate-limit counter) run as prepared statements on PostgreSQL (beian/core/hotsql.py);
+# off for a connection pooler that cannot keep them (PgBouncer before 1.21 in transaction mode).
+BEIAN_DB_PREPARED = env_bool("BEIAN_DB_PREPARED", True)
 
 # Cache and rate limits: one store shared by all web workers (design.md §12).
 REDIS_URL = env_str("BEIAN_REDIS_URL")
@@ -110,7 +113,11 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "beian_cache"}}
 # Public lookup (docs/lookup.md): answer cache lifetime (0 = off) and rate limits as "requests/seconds".
-BEIAN_LOOKUP_CACHE_SECONDS = env_int("BEIAN_LOOKUP_CACHE_SECONDS", 300 if REDIS_URL else 0, minimum=0)
+# The cache lives in each web worker (at most BEIAN_LOOKUP_LOCAL_ENTRIES answers; an approval reaches every worker
+# within BEIAN_LOOKUP_LOCAL_POLL_MS) and also in Redis when configured. Off under tests unless a test turns it on.
+BEIAN_LOOKUP_CACHE_SECONDS = env_int("BEIAN_LOOKUP_CACHE_SECONDS", 0 if TESTING else 300, minimum=0)
+BEIAN_LOOKUP_LOCAL_ENTRIES = env_int("BEIAN_LOOKUP_LOCAL_ENTRIES", 50_000, minimum=0)
+BEIAN_LOOKUP_LOCAL_POLL_MS = env_int("BEIAN_LOOKUP_LOCAL_POLL_MS", 500, minimum=0)
 BEIAN_LOOKUP_RATE_ADDRESS = env_str("BEIAN_LOOKUP_RATE_ADDRESS", "300/60")
 BEIAN_LOOKUP_RATE_TOKEN = env_str("BEIAN_LOOKUP_RATE_TOKEN", "3000/60")
 

@@ -45,7 +45,7 @@ BIN = Path(sys.executable).parent
 # ---------------------------------------------------------------- the load generator (its own process)
 
 
-async def _one(host: str, port: int, request: bytes) -> tuple[float, int]:
+async def _one(host: str, port: int, request: bytes) -> tuple[float, int, bool]:
     started = time.perf_counter()
     reader, writer = await asyncio.open_connection(host, port)
     writer.write(request)
@@ -56,29 +56,31 @@ async def _one(host: str, port: int, request: bytes) -> tuple[float, int]:
         status = int(data[9:12])
     except ValueError:
         status = 0
-    return time.perf_counter() - started, status
+    return time.perf_counter() - started, status, b"\r\nX-Cache: hit\r\n" in data[: data.find(b"\r\n\r\n")]
 
 
-async def _drive(port: int, requests: list[bytes], concurrency: int, duration: float) -> dict:
+async def _drive(port: int, requests: list[bytes], concurrency: int, duration: float, start: int = 0) -> dict:
     latencies: list[float] = []
     statuses: dict[int, int] = {}
+    hits = [0]
     stop_at = time.perf_counter() + duration
-    counter = iter(range(10**12))
+    counter = iter(range(start, 10**12))
 
     async def worker():
         while time.perf_counter() < stop_at:
             i = next(counter)
             try:
-                seconds, status = await _one("127.0.0.1", port, requests[i % len(requests)])
+                seconds, status, hit = await _one("127.0.0.1", port, requests[i % len(requests)])
             except OSError:
-                seconds, status = 0.0, -1
+                seconds, status, hit = 0.0, -1, False
+            hits[0] += hit
             latencies.append(seconds)
             statuses[status] = statuses.get(status, 0) + 1
 
     started = time.perf_counter()
     await asyncio.gather(*(worker() for _ in range(concurrency)))
     elapsed = time.perf_counter() - started
-    return {"requests": len(latencies), "seconds": elapsed, "statuses": statuses,
+    return {"requests": len(latencies), "seconds": elapsed, "statuses": statuses, "cache_hits": hits[0],
             "latencies_ms": sorted(x * 1000 for x in latencies)}
 
 
@@ -86,7 +88,7 @@ def client_main(spec_file: str) -> int:
     """``--client SPEC``: run one measurement described by a JSON file; print the result as JSON."""
     spec = json.loads(Path(spec_file).read_text())
     requests = [r.encode("latin-1") for r in spec["requests"]]
-    result = asyncio.run(_drive(spec["port"], requests, spec["concurrency"], spec["duration"]))
+    result = asyncio.run(_drive(spec["port"], requests, spec["concurrency"], spec["duration"], spec.get("start", 0)))
     print(json.dumps(result))
     return 0
 
@@ -97,16 +99,22 @@ def _pct(values: list[float], p: float) -> float:
     return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
 
 
+_offsets: dict[int, int] = {}  # where the next measurement continues in each request list: the whole pool cycles
+
+
 def measure(port: int, requests: list[str], *, concurrency: int, duration: float, tmp: Path) -> dict:
     spec = tmp / f"spec-{os.getpid()}-{time.monotonic_ns()}.json"
+    start = _offsets.get(id(requests), 0)
     spec.write_text(json.dumps({"port": port, "requests": requests, "concurrency": concurrency,
-                                "duration": duration}))
+                                "duration": duration, "start": start}))
     out = subprocess.run([PY, __file__, "--client", str(spec)], capture_output=True, text=True, check=True)
     spec.unlink()
     raw = json.loads(out.stdout)
+    _offsets[id(requests)] = (start + raw["requests"]) % len(requests)
     lat = raw["latencies_ms"]
     ok = raw["statuses"].get("200", 0)
     return {"concurrency": concurrency, "requests": raw["requests"], "ok": ok,
+            "cache_hit_rate": raw["cache_hits"] / raw["requests"] if raw["requests"] else 0.0,
             "errors": raw["requests"] - ok, "statuses": raw["statuses"],
             "rps": ok / raw["seconds"] if raw["seconds"] else 0.0,
             "p50_ms": _pct(lat, 50), "p95_ms": _pct(lat, 95), "p99_ms": _pct(lat, 99),
@@ -360,6 +368,15 @@ def run(args) -> dict:
                 continue
             rss_start = server.worker_rss_mib()
             measure(server.port, lookups[:2000], concurrency=4, duration=min(5.0, args.duration), tmp=tmp)  # warm
+            if mode == "on" and args.warm_passes:
+                # Steady state of a working set of len(lookups) names: each gunicorn worker has its own tier and a
+                # request goes to either, so k passes leave ≈ 1 − 0.5^k of the pool in each (the hit rate is
+                # measured from the X-Cache headers and reported with every row).
+                warm_started, sent = time.monotonic(), 0
+                while sent < args.warm_passes * len(lookups) and time.monotonic() - warm_started < 600:
+                    probe = measure(server.port, lookups, concurrency=4, duration=10.0, tmp=tmp)
+                    sent += probe["requests"]
+                say(f"cache warmed for {time.monotonic() - warm_started:.0f} s: hit rate {probe['cache_hit_rate']:.2f}")
             for c in [int(x) for x in args.concurrency.split(",")]:
                 b = measure(server.port, bare, concurrency=c, duration=args.duration, tmp=tmp)
                 lk = measure(server.port, lookups, concurrency=c, duration=args.duration, tmp=tmp)
@@ -368,7 +385,7 @@ def run(args) -> dict:
                 report["runs"].append(row)
                 say(f"cache {mode} c={c}: bare {b['rps']:,.0f}/s p99 {b['p99_ms']:.1f} ms | lookup "
                     f"{lk['rps']:,.0f}/s p50 {lk['p50_ms']:.1f} p99 {lk['p99_ms']:.1f} ms | ratio {row['ratio']:.2f}"
-                    f" | errors {lk['errors']}")
+                    f" | hits {lk['cache_hit_rate']:.2f} | errors {lk['errors']}")
             bt = measure(server.port, batches, concurrency=1, duration=args.duration, tmp=tmp)
             report["runs"].append({"cache": mode, "batch100": bt})
             say(f"cache {mode} batch of 100: p50 {bt['p50_ms']:.1f} p95 {bt['p95_ms']:.1f} ms, errors {bt['errors']}")
@@ -384,13 +401,15 @@ def summary(report: dict) -> str:
              f"{report['workers']} gunicorn workers, {report['machine_cpus']} CPUs",
              f"load: {report['load']}", f"keys: {report['keys']}",
              f"machine load average (1/5/15 min): start {report.get('loadavg_start')}, end {report.get('loadavg_end')}"]
-    lines.append("| cache | conc. | bare req/s | bare p99 ms | lookup req/s | lookup p50 ms | lookup p99 ms | ratio |")
-    lines.append("|---|---|---|---|---|---|---|---|")
+    lines.append("| cache | conc. | bare req/s | bare p99 ms | lookup req/s | lookup p50 ms | lookup p99 ms | ratio "
+                 "| hit rate |")
+    lines.append("|---|---|---|---|---|---|---|---|---|")
     for r in report["runs"]:
         if "bare" in r:
             b, lk = r["bare"], r["lookup"]
             lines.append(f"| {r['cache']} | {r['concurrency']} | {b['rps']:,.0f} | {b['p99_ms']:.1f} | "
-                         f"{lk['rps']:,.0f} | {lk['p50_ms']:.1f} | {lk['p99_ms']:.1f} | {r['ratio']:.2f} |")
+                         f"{lk['rps']:,.0f} | {lk['p50_ms']:.1f} | {lk['p99_ms']:.1f} | {r['ratio']:.2f} | "
+                         f"{lk['cache_hit_rate']:.2f} |")
     for r in report["runs"]:
         if "batch100" in r:
             bt = r["batch100"]
@@ -414,6 +433,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--concurrency", default="1,4,8", help="client connections, comma-separated")
     parser.add_argument("--cache", default="off,on", help="cache modes to run: off,on")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--warm-passes", type=int, default=4,
+                        help="cache on: requests over the key pool before measuring, in passes (default 4; 0: none)")
     parser.add_argument("--check", action="store_true", help="CI: N small, no timing, exit 1 on a wrong answer")
     parser.add_argument("--json", help="write the report as JSON here")
     parser.add_argument("--tmp-dir", default=str(ROOT / "var" / "bench-tmp"))

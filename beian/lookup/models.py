@@ -22,3 +22,22 @@ class RateCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}: {self.count}"
+
+
+class CacheBust(models.Model):
+    """缓存失效记录 — one answer-cache key that an approval made stale, for every web worker to drop.
+
+    Written by ``registry_changed`` (after the approval commits); each worker reads the rows it has not seen at most
+    every ``BEIAN_LOOKUP_LOCAL_POLL_MS`` and drops those keys from its own tier (beian/lookup/cache.py). Kept for
+    ``cache.BUST_RETENTION`` seconds, then swept.
+    """
+
+    key = models.CharField("缓存键 (cache key)", max_length=400)
+    created_at = models.BigIntegerField("写入时间 (written at, Unix seconds)", db_index=True)
+
+    class Meta:
+        verbose_name = "缓存失效记录 (cache bust)"
+        verbose_name_plural = verbose_name
+
+    def __str__(self) -> str:
+        return self.key

@@ -28,6 +28,7 @@ from django.core.cache.backends.db import DatabaseCache
 from django.db import connections, router
 
 from beian.core.errors import BeianError, ErrorItem
+from beian.core.hotsql import hot_fetch
 
 DEFAULTS = {"BEIAN_LOOKUP_RATE_ADDRESS": "300/60", "BEIAN_LOOKUP_RATE_TOKEN": "3000/60"}
 
@@ -70,12 +71,11 @@ def _store_add(key: str, amount: int, ttl: int) -> int:
     if isinstance(cache, DatabaseCache):
         alias = router.db_for_write(cache.cache_model_class)
         now = int(time.time())
-        with connections[alias].cursor() as cursor:
-            cursor.execute(_UPSERT, [key, amount, now + ttl])
-            total = cursor.fetchone()[0]
-            if total == amount:  # the first request of a window: now and then sweep the windows that are over
-                _new_windows[0] += 1
-                if _new_windows[0] % SWEEP_EVERY == 0:
+        total = hot_fetch(_UPSERT, [key, amount, now + ttl], alias=alias, one=True)[0]  # prepared on PostgreSQL
+        if total == amount:  # the first request of a window: now and then sweep the windows that are over
+            _new_windows[0] += 1
+            if _new_windows[0] % SWEEP_EVERY == 0:
+                with connections[alias].cursor() as cursor:
                     cursor.execute("DELETE FROM lookup_ratecounter WHERE expires_at < %s", [now])
         return total
     if cache.add(key, amount, timeout=ttl):

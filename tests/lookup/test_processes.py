@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import collections
 import http.client
+import json
 import subprocess
 import sys
 import time
@@ -60,3 +61,49 @@ def test_the_bench_harness_check_mode_passes(tmp_path):
         cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-3000:]
     assert "check: ok" in result.stdout
+
+
+RENAME_CODE = """
+from beian.registry.models import Entity, Website
+from beian.registry.services import registry_changed
+site = Website.objects.get(domains__ascii=%(ascii)r)
+Website.objects.filter(pk=site.pk).update(name=%(name)r)
+if %(signal)r:  # what an approval does after it commits
+    registry_changed.send(sender=Entity, entity_id=site.entity_id)
+"""
+
+
+@pytest.mark.slow
+def test_an_approval_reaches_the_answer_cache_of_every_gunicorn_worker(tmp_path):
+    url = f"sqlite:///{tmp_path / 'cache.sqlite3'}"
+    env = lookup_bench.server_env(url, cache_seconds=300, var_dir=str(tmp_path))
+    dev = {**env, "BEIAN_ENV": "development"}
+    lookup_bench.manage(dev, "migrate", "--noinput")
+    lookup_bench.manage(dev, "createcachetable")
+    lookup_bench.ensure_registry(dev, 20, say=lambda line: None)
+    ascii_name = lookup_bench.keys(dev, 10, 1)[0][0].lower().removeprefix("www.").removeprefix("shop.").rstrip(".")
+    log = tmp_path / "access.log"
+    server = lookup_bench.Server(env, workers=2, access_log=str(log))
+
+    def names() -> set[str]:
+        def call(_):
+            conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+            conn.request("GET", f"/api/lookup/domain?host={ascii_name}")
+            body = conn.getresponse().read()
+            conn.close()
+            return json.loads(body)["record"]["website_name"]
+
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            return set(pool.map(call, range(80)))
+
+    try:
+        original = names()
+        served_by = {line.split()[0] for line in log.read_text().splitlines() if line.strip()}
+        assert len(served_by) == 2, f"both workers must have served (and cached) the answer: {served_by}"
+        lookup_bench.shell(dev, RENAME_CODE % {"ascii": ascii_name, "name": "不经审批的改名", "signal": False})
+        assert names() == original  # both workers answer from their own tier
+        lookup_bench.shell(dev, RENAME_CODE % {"ascii": ascii_name, "name": "审批后的新名称", "signal": True})
+        time.sleep(0.8)  # one poll interval (500 ms) and some
+        assert names() == {"审批后的新名称"}
+    finally:
+        server.stop()

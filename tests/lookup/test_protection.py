@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from django.core.cache import cache
 
@@ -81,14 +83,105 @@ def test_rate_parsing():
 @pytest.fixture
 def cached(settings, db):
     settings.BEIAN_LOOKUP_CACHE_SECONDS = 300
+    settings.BEIAN_LOOKUP_LOCAL_POLL_MS = 0  # poll the bust rows before every answer (the default is 500 ms)
     cache.clear()
+    lookup_cache.local_reset()
+    yield
+    lookup_cache.local_reset()
 
 
-def test_answers_are_cached(api, cached, zj_entity):
-    before = api().get("/api/lookup/domain?host=yunqi-net.cn").json_body
-    Website.objects.filter(domains__ascii="yunqi-net.cn").update(name="绕过审批的改名")  # not an approval: no signal
-    assert api().get("/api/lookup/domain?host=yunqi-net.cn").json_body == before  # served from the cache
+def _rename_without_approval(name: str) -> None:
+    Website.objects.filter(domains__ascii="yunqi-net.cn").update(name=name)  # not an approval: no signal
+
+
+def test_answers_are_cached_in_the_worker(api, cached, zj_entity):
+    first = api().get("/api/lookup/domain?host=yunqi-net.cn")
+    assert first["X-Cache"] == "miss"
+    _rename_without_approval("绕过审批的改名")
+    second = api().get("/api/lookup/domain?host=WWW.yunqi-net.cn")
+    assert second["X-Cache"] == "hit"
+    assert second.json_body["record"] == first.json_body["record"]  # served from the cache
+    assert lookup_cache.get("d", "yunqi-net.cn")["record"]["website_name"] == "云栖网络官网"
+    assert cache.get(lookup_cache._key("d", "yunqi-net.cn")) is None  # no shared tier without Redis
+
+
+def test_the_shared_tier_is_used_with_redis(api, cached, settings, zj_entity):
+    settings.REDIS_URL = "redis://127.0.0.1:6379/0"  # only the switch: the test cache backend stands in for Redis
+    api().get("/api/lookup/domain?host=yunqi-net.cn")
     assert cache.get(lookup_cache._key("d", "yunqi-net.cn"))["record"]["website_name"] == "云栖网络官网"
+    lookup_cache.local_reset()  # another worker: empty local tier, answered from the shared tier
+    _rename_without_approval("绕过审批的改名")
+    assert api().get("/api/lookup/domain?host=yunqi-net.cn").json_body["record"]["website_name"] == "云栖网络官网"
+    lookup_cache.invalidate_entity(entity_id=zj_entity.pk)
+    assert cache.get(lookup_cache._key("d", "yunqi-net.cn")) is None
+    assert api().get("/api/lookup/domain?host=yunqi-net.cn").json_body["record"]["website_name"] == "绕过审批的改名"
+
+
+def test_a_bust_written_by_another_process_reaches_this_worker(api, cached, zj_entity):
+    from beian.lookup.models import CacheBust
+
+    api().get("/api/lookup/domain?host=yunqi-net.cn")
+    _rename_without_approval("新名字")
+    CacheBust.objects.create(key="d:yunqi-net.cn", created_at=0)  # what another worker's invalidation writes
+    assert api().get("/api/lookup/domain?host=yunqi-net.cn").json_body["record"]["website_name"] == "新名字"
+
+
+def test_a_bust_id_committed_late_is_not_missed(api, cached, zj_entity):
+    from beian.lookup.models import CacheBust
+
+    CacheBust.objects.create(id=50, key="d:yunqi-net.cn", created_at=int(time.time()) - 60)  # settled: skipped
+
+    CacheBust.objects.create(id=100, key="d:other.cn", created_at=int(time.time()))
+    api().get("/api/lookup/domain?host=yunqi-net.cn")  # first poll: reads from 50 on
+    CacheBust.objects.create(id=101, key="d:other2.cn", created_at=int(time.time()))
+    api().get("/api/lookup/domain?host=yunqi-net.cn")  # reads 101
+    _rename_without_approval("新名字")
+    # a concurrent insert that committed last:
+    CacheBust.objects.create(id=99, key="d:yunqi-net.cn", created_at=int(time.time()))
+    assert api().get("/api/lookup/domain?host=yunqi-net.cn").json_body["record"]["website_name"] == "新名字"
+
+
+def test_an_answer_read_before_the_approval_is_not_kept(cached, zj_entity):
+    from beian.lookup.models import CacheBust
+
+    lookup_cache.read_mark()  # first poll
+    mark = lookup_cache.read_mark()  # a lookup starts: reads the registry (old answer) …
+    CacheBust.objects.create(key="d:yunqi-net.cn", created_at=0)  # … the approval commits and busts …
+    lookup_cache.read_mark()  # … another lookup polls and drops the key …
+    lookup_cache.set("d", "yunqi-net.cn", {"status": "filed", "record": "old"}, mark=mark)  # … the first one stores
+    assert lookup_cache.get("d", "yunqi-net.cn") is None
+    lookup_cache.set("d", "yunqi-net.cn", {"status": "filed", "record": "new"}, mark=lookup_cache.read_mark())
+    assert lookup_cache.get("d", "yunqi-net.cn")["record"] == "new"
+
+
+def test_no_cache_header_when_the_cache_is_off(api, zj_entity):
+    assert "X-Cache" not in api().get("/api/lookup/domain?host=yunqi-net.cn")
+
+
+def test_the_worker_tier_is_bounded(api, cached, settings, zj_entity):
+    settings.BEIAN_LOOKUP_LOCAL_ENTRIES = 3
+    for i in range(10):
+        api().get(f"/api/lookup/domain?host=unfiled-{i}.cn")
+    assert len(lookup_cache._local.entries) == 3
+    assert lookup_cache.get("d", "unfiled-9.cn") == {"status": "unfiled", "record": None}
+    assert lookup_cache.get("d", "unfiled-0.cn") is None
+
+
+def test_answers_expire(cached, settings, zj_entity):
+    settings.BEIAN_LOOKUP_CACHE_SECONDS = 1
+    lookup_cache.set("d", "x.cn", {"status": "unfiled", "record": None}, mark=lookup_cache.read_mark())
+    assert lookup_cache.get("d", "x.cn") is not None
+    lookup_cache._local.entries["d:x.cn"] = (0.0, lookup_cache._local.entries["d:x.cn"][1])  # its time is up
+    assert lookup_cache.get("d", "x.cn") is None
+
+
+def test_old_bust_rows_are_swept(cached):
+    from beian.lookup.models import CacheBust
+
+    CacheBust.objects.create(key="d:old.cn", created_at=int(time.time()) - lookup_cache.BUST_RETENTION - 5)
+    CacheBust.objects.create(key="d:new.cn", created_at=int(time.time()))
+    assert lookup_cache.bust_sweep() == 1
+    assert list(CacheBust.objects.values_list("key", flat=True)) == ["d:new.cn"]
 
 
 def test_an_approval_drops_the_cached_answers(api, cached, applicant, reviewer, bureau_zj, zj_entity,
