@@ -102,9 +102,15 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Keep SQLite connections across requests as PostgreSQL's are: opening one with its PRAGMAs costs ~1.5 ms, more
 # than a whole public lookup (docs/lookup.md, measured).
 DATABASES["default"].setdefault("CONN_MAX_AGE", env_int("BEIAN_DB_CONN_MAX_AGE", 60, minimum=0))
-# The hottest reads (public lookup, rate-limit counter) run as prepared statements on PostgreSQL (beian/core/hotsql.py);
-# off for a connection pooler that cannot keep them (PgBouncer before 1.21 in transaction mode).
+# Prepared statements on PostgreSQL: planning a statement costs the server more than running most of Beian's (a
+# three-table join: 270 µs to plan, 100 µs to run; docs/bench.md). With them on, Django binds parameters on the
+# server and psycopg prepares every statement a connection has run 5 times; the hottest reads (public lookup,
+# rate-limit counter) are prepared at once (beian/core/hotsql.py). Off for a connection pooler that cannot keep
+# prepared statements (PgBouncer before 1.21 in transaction mode).
 BEIAN_DB_PREPARED = env_bool("BEIAN_DB_PREPARED", True)
+if BEIAN_DB_PREPARED and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["OPTIONS"].setdefault("server_side_binding", True)
+    DATABASES["default"]["OPTIONS"].setdefault("prepare_threshold", 5)
 
 # Cache and rate limits: one store shared by all web workers (design.md §12).
 REDIS_URL = env_str("BEIAN_REDIS_URL")
