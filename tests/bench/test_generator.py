@@ -199,3 +199,39 @@ def test_command_line_entry_point(capsys):
     assert code == 0
     assert "generated this run: 60 entities" in out and "0 problems" in out
     assert Entity.objects.count() == 60
+
+
+def test_word_lists_are_safe_for_copy_text_and_json():
+    # PostgreSQL gets the rows as preformatted COPY text and the snapshots as JSON; neither escapes these.
+    unsafe = set('\t\n\r\\"')
+    texts = []
+
+    def walk(value):
+        if isinstance(value, str):
+            texts.append(value)
+        elif isinstance(value, dict):
+            for k, v in value.items():
+                walk(k)
+                walk(v)
+        elif isinstance(value, list | tuple):
+            for v in value:
+                walk(v)
+
+    for name in dir(rd):
+        if name.isupper():
+            walk(getattr(rd, name))
+    assert len(texts) > 500
+    assert [t for t in texts if unsafe & set(t)] == []
+
+
+def test_processes_and_index_options_inside_a_transaction():
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with pytest.raises(g.GeneratorError, match="autocommit"):
+            g.generate(entities=10, seed=2, as_of=AS_OF, disk_check=False, sample=0, processes=2)
+    else:  # SQLite: one writer, so one process whatever is asked
+        report = g.generate(entities=30, seed=2, as_of=AS_OF, disk_check=False, sample=10, processes=2)
+        assert report.generated == 30 and report.problems == []
+    with pytest.raises(g.GeneratorError, match="--indexes"):
+        g.generate(entities=10, seed=2, as_of=AS_OF, disk_check=False, sample=0, indexes="sometimes")
