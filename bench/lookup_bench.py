@@ -5,10 +5,12 @@ One run: makes sure the registry holds N generated entities (``bench/generate_re
 free disk first; then ``manage.py lookup_index_rebuild``), starts the production server (gunicorn, WSGI, 2 sync
 workers, ``BEIAN_ENV=production``), and drives it from a load generator in its own process on loopback. Keys are
 registry domains drawn evenly over the whole id range, 10 % unfiled names, in varied spellings (``www.`` prefix,
-upper case, trailing dot). For each cache mode (off, on) and each concurrency level it measures, back to back in
-the same server, the bare endpoint ``/api/lookup/ping`` and the lookup ``/api/lookup/domain``: throughput,
-p50 and p99 latency; then a batch of 100 names (p95) and the web workers' memory (RSS). Comparing with the bare
-endpoint of the same run keeps the ratio meaningful on a noisy, shared machine.
+upper case, trailing dot); every measurement continues through the key pool where the last one stopped. For each
+cache mode (off, on — the latter after ``--warm-passes`` over the pool, with the hit rate counted from the
+``X-Cache`` headers) and each concurrency level it measures, in alternating slices in the same server, the bare
+endpoint ``/api/lookup/ping`` and the lookup ``/api/lookup/domain``: throughput, p50 and p99 latency; then a batch
+of 100 names (p95) and the web workers' memory (RSS). Comparing with the bare endpoint of the same run, slice by
+slice, keeps the ratio meaningful on a noisy, shared machine.
 
     # SQLite (a file of its own) or PostgreSQL (BEIAN_DATABASE_URL of a database of its own):
     .venv/bin/python bench/lookup_bench.py --entities 1000000 \\
@@ -102,7 +104,7 @@ def _pct(values: list[float], p: float) -> float:
 _offsets: dict[int, int] = {}  # where the next measurement continues in each request list: the whole pool cycles
 
 
-def measure(port: int, requests: list[str], *, concurrency: int, duration: float, tmp: Path) -> dict:
+def _drive_once(port: int, requests: list[str], *, concurrency: int, duration: float, tmp: Path) -> dict:
     spec = tmp / f"spec-{os.getpid()}-{time.monotonic_ns()}.json"
     start = _offsets.get(id(requests), 0)
     spec.write_text(json.dumps({"port": port, "requests": requests, "concurrency": concurrency,
@@ -111,6 +113,10 @@ def measure(port: int, requests: list[str], *, concurrency: int, duration: float
     spec.unlink()
     raw = json.loads(out.stdout)
     _offsets[id(requests)] = (start + raw["requests"]) % len(requests)
+    return raw
+
+
+def _summary(raw: dict, concurrency: int) -> dict:
     lat = raw["latencies_ms"]
     ok = raw["statuses"].get("200", 0)
     return {"concurrency": concurrency, "requests": raw["requests"], "ok": ok,
@@ -119,6 +125,33 @@ def measure(port: int, requests: list[str], *, concurrency: int, duration: float
             "rps": ok / raw["seconds"] if raw["seconds"] else 0.0,
             "p50_ms": _pct(lat, 50), "p95_ms": _pct(lat, 95), "p99_ms": _pct(lat, 99),
             "mean_ms": statistics.fmean(lat) if lat else float("nan")}
+
+
+def measure(port: int, requests: list[str], *, concurrency: int, duration: float, tmp: Path) -> dict:
+    return _summary(_drive_once(port, requests, concurrency=concurrency, duration=duration, tmp=tmp), concurrency)
+
+
+def measure_pair(port: int, bare: list[str], lookups: list[str], *, concurrency: int, duration: float, slices: int,
+                 tmp: Path) -> tuple[dict, dict]:
+    """The bare endpoint and the lookup in alternating slices of ``duration / slices`` seconds each, summed: on a
+    shared machine the noise then falls on both alike, which keeps their ratio meaningful."""
+    totals = {"bare": [], "lookup": []}
+    for _ in range(max(1, slices)):
+        for name, requests in (("bare", bare), ("lookup", lookups)):
+            totals[name].append(_drive_once(port, requests, concurrency=concurrency, duration=duration / slices,
+                                            tmp=tmp))
+    out = []
+    for name in ("bare", "lookup"):
+        parts = totals[name]
+        statuses: dict[str, int] = {}
+        for part in parts:
+            for code, n in part["statuses"].items():
+                statuses[code] = statuses.get(code, 0) + n
+        merged = {"requests": sum(p["requests"] for p in parts), "seconds": sum(p["seconds"] for p in parts),
+                  "statuses": statuses, "cache_hits": sum(p["cache_hits"] for p in parts),
+                  "latencies_ms": sorted(x for p in parts for x in p["latencies_ms"])}
+        out.append(_summary(merged, concurrency))
+    return out[0], out[1]
 
 
 def get(port: int, path: str) -> str:
@@ -378,8 +411,8 @@ def run(args) -> dict:
                     sent += probe["requests"]
                 say(f"cache warmed for {time.monotonic() - warm_started:.0f} s: hit rate {probe['cache_hit_rate']:.2f}")
             for c in [int(x) for x in args.concurrency.split(",")]:
-                b = measure(server.port, bare, concurrency=c, duration=args.duration, tmp=tmp)
-                lk = measure(server.port, lookups, concurrency=c, duration=args.duration, tmp=tmp)
+                b, lk = measure_pair(server.port, bare, lookups, concurrency=c, duration=args.duration,
+                                     slices=args.slices, tmp=tmp)
                 row = {"cache": mode, "concurrency": c, "bare": b, "lookup": lk,
                        "ratio": lk["rps"] / b["rps"] if b["rps"] else 0.0}
                 report["runs"].append(row)
@@ -433,6 +466,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--concurrency", default="1,4,8", help="client connections, comma-separated")
     parser.add_argument("--cache", default="off,on", help="cache modes to run: off,on")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--slices", type=int, default=5,
+                        help="bare and lookup alternate in this many slices of each measurement (default 5)")
     parser.add_argument("--warm-passes", type=int, default=4,
                         help="cache on: requests over the key pool before measuring, in passes (default 4; 0: none)")
     parser.add_argument("--check", action="store_true", help="CI: N small, no timing, exit 1 on a wrong answer")
