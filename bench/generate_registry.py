@@ -263,6 +263,8 @@ def _tables() -> dict[str, _Table]:
 
 TABLE_ORDER = ["principal", "entity", "website", "domain", "access", "pre_approval", "version"]
 EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
+ADULT_DAYS = 20 * 365 + 5 + 1  # at least 20 years, whatever the leap days: principals are adults at approval
+ID_CARD_AGE_DAYS = 16 * 365 + 4 + 1  # at least 16 years: the ID card's issue date
 
 
 @dataclass
@@ -335,6 +337,7 @@ class Generator:
         self.address_cache: dict[tuple, str] = {}
         self.address_windows: dict[str, list[tuple[int, int]]] = {}
         self.json_cache: dict[tuple, str] = {}
+        self.day_cache: dict[int, str] = {}
         self.series_start = series_start or {}
         self.series: dict[tuple[int, int], int] = {}
         self.ids: dict[str, int] = {}
@@ -400,7 +403,14 @@ class Generator:
     # -- small builders
 
     def _fmt(self, ts: int) -> str:
-        return time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(ts)) + self.tz
+        """``ts`` (UTC epoch seconds) as ``YYYY-MM-DD HH:MM:SS`` in UTC plus the time zone suffix."""
+        day, seconds = divmod(ts, 86400)
+        prefix = self.day_cache.get(day)
+        if prefix is None:
+            prefix = self.day_cache[day] = time.strftime("%Y-%m-%d ", time.gmtime(day * 86400))
+        hours, seconds = divmod(seconds, 3600)
+        minutes, seconds = divmod(seconds, 60)
+        return f"{prefix}{hours:02d}:{minutes:02d}:{seconds:02d}{self.tz}"
 
     def _json(self, value: list) -> str:
         key = tuple(value)
@@ -436,9 +446,8 @@ class Generator:
         """A person with a valid resident ID; ``unique_birth`` (from the bijection) makes the ID unique."""
         r = self.rng.random
         approved_ordinal = EPOCH_ORDINAL + (approved + CST_OFFSET) // 86400
-        approved_day = dt.date.fromordinal(approved_ordinal)
         if unique_birth is None:
-            latest = max(self.birth_first, _add_years(approved_day, -20).toordinal())
+            latest = max(self.birth_first, approved_ordinal - ADULT_DAYS)
             birth = self.birth_first + int(r() * (latest - self.birth_first + 1))
             seq = int(r() * 1000)
         else:
@@ -453,7 +462,7 @@ class Generator:
         number = rd.make_ric(address=address, birth=f"{birth_day.year:04d}{birth_day.month:02d}{birth_day.day:02d}",
                              sequence=seq)
         # ID card: issued at 16 or later, within the 10 years before approval; 10/20 years or long-term.
-        earliest = min(max(_add_years(birth_day, 16).toordinal(), approved_ordinal - 3650), approved_ordinal)
+        earliest = min(max(birth + ID_CARD_AGE_DAYS, approved_ordinal - 3650), approved_ordinal)
         issued = dt.date.fromordinal(earliest + int(r() * (approved_ordinal - earliest + 1)))
         age = issued.year - birth_day.year
         valid_to = None if age >= 46 else _add_years(issued, 10 if age < 26 else 20)
@@ -1154,7 +1163,7 @@ PARALLEL_MAINTENANCE_WORKERS = 1
 DROP_INDEXES_FROM = 100_000  # "auto": drop when loading at least this many entities and more than exist
 
 
-def generate(*, entities: int, seed: int = 1, batch_size: int = 20000, resume: bool = False,
+def generate(*, entities: int, seed: int = 1, batch_size: int = 5000, resume: bool = False,
              as_of: dt.date | None = None, disk_check: bool = True, sample: int = 200,
              progress=None, processes: int | None = None, indexes: str = "auto") -> Report:
     """Generate until ``entities`` generated entities exist; returns a :class:`Report`.
@@ -1309,7 +1318,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--entities", type=int, required=True, help="number of generated entities to reach")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--batch-size", type=int, default=20000, help="entities per transaction (default 20000)")
+    parser.add_argument("--batch-size", type=int, default=5000, help="entities per transaction (default 5000)")
     parser.add_argument("--resume", action="store_true", help="continue after the highest generated entity")
     parser.add_argument("--as-of", type=dt.date.fromisoformat, default=None,
                         help="the generation's 'today' (YYYY-MM-DD, default: today in CST; kept on --resume)")
