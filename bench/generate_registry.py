@@ -263,8 +263,6 @@ def _tables() -> dict[str, _Table]:
 
 TABLE_ORDER = ["principal", "entity", "website", "domain", "access", "pre_approval", "version"]
 EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
-ADULT_DAYS = 20 * 365 + 5 + 1  # at least 20 years, whatever the leap days: principals are adults at approval
-ID_CARD_AGE_DAYS = 16 * 365 + 4 + 1  # at least 16 years: the ID card's issue date
 
 
 @dataclass
@@ -447,7 +445,7 @@ class Generator:
         r = self.rng.random
         approved_ordinal = EPOCH_ORDINAL + (approved + CST_OFFSET) // 86400
         if unique_birth is None:
-            latest = max(self.birth_first, approved_ordinal - ADULT_DAYS)
+            latest = max(self.birth_first, _add_years(dt.date.fromordinal(approved_ordinal), -20).toordinal())
             birth = self.birth_first + int(r() * (latest - self.birth_first + 1))
             seq = int(r() * 1000)
         else:
@@ -462,7 +460,7 @@ class Generator:
         number = rd.make_ric(address=address, birth=f"{birth_day.year:04d}{birth_day.month:02d}{birth_day.day:02d}",
                              sequence=seq)
         # ID card: issued at 16 or later, within the 10 years before approval; 10/20 years or long-term.
-        earliest = min(max(birth + ID_CARD_AGE_DAYS, approved_ordinal - 3650), approved_ordinal)
+        earliest = min(max(_add_years(birth_day, 16).toordinal(), approved_ordinal - 3650), approved_ordinal)
         issued = dt.date.fromordinal(earliest + int(r() * (approved_ordinal - earliest + 1)))
         age = issued.year - birth_day.year
         valid_to = None if age >= 46 else _add_years(issued, 10 if age < 26 else 20)
