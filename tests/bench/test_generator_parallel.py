@@ -15,6 +15,8 @@ from beian.registry.models import Entity, NumberSeries, RegistryVersion
 from bench import generate_registry as g
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.db_specific,
+              pytest.mark.skipif(connection.vendor != "postgresql",
+                                 reason="worker processes and index handling are PostgreSQL's (scripts/pg_tests.py)"),
               pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 AS_OF = dt.date(2026, 11, 27)
@@ -23,9 +25,7 @@ LOADED = ["registry_registryversion", "registry_preapproval", "registry_access",
 
 
 @pytest.fixture(autouse=True)
-def _postgres_only():
-    if connection.vendor != "postgresql":
-        pytest.skip("worker processes and index handling are PostgreSQL's (run by scripts/pg_tests.py)")
+def _no_state_left():
     yield
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {g.STATE_TABLE}")
