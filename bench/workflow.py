@@ -454,7 +454,7 @@ def main(argv: list[str] | None = None) -> int:
         profiler.enable()
         result = run(n=args.orders, count_queries=args.queries)
         profiler.disable()
-        pstats.Stats(profiler).sort_stats("cumulative").print_stats(45)
+        pstats.Stats(profiler).sort_stats(os.environ.get("BENCH_PROFILE_SORT", "cumulative")).print_stats(45)
     elif args.processes > 1:
         result = run_parallel(n=args.orders, processes=args.processes, count_queries=args.queries)
     else:
