@@ -41,10 +41,8 @@ def _fast_cursor(conn):
         import psycopg
 
         raw = conn.connection
-        if raw.prepare_threshold is None:  # Django turns preparing off; prepare only what asks (prepare=True)
-            if not getattr(settings, "BEIAN_DB_PREPARED", True):
-                return None
-            raw.prepare_threshold = 2**31 - 1
+        if raw.prepare_threshold is None and getattr(settings, "BEIAN_DB_PREPARED", True):
+            raw.prepare_threshold = 2**31 - 1  # Django turned preparing off: prepare only what asks (prepare=True)
         return psycopg.Cursor(raw)  # server-side binding: can be prepared (Django's client-side cursors cannot)
     return conn.connection.cursor()
 
@@ -57,7 +55,7 @@ def hot_fetch(sql: str, params: list, *, alias: str = DEFAULT_DB_ALIAS, one: boo
         try:
             try:
                 if conn.vendor == "postgresql":
-                    cursor.execute(sql, params, prepare=True)
+                    cursor.execute(sql, params, prepare=getattr(settings, "BEIAN_DB_PREPARED", True))
                 else:
                     cursor.execute(*_sqlite_sql(sql, params))
                 return cursor.fetchone() if one else cursor.fetchall()

@@ -1,0 +1,41 @@
+"""beian.core.hotsql: one statement on the driver's cursor — same rows as Django's path, prepared on PostgreSQL."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from beian.core.hotsql import _sqlite_sql, hot_fetch
+from beian.registry.models import Province
+
+SQL = "SELECT code FROM registry_province WHERE code = ANY(%s) AND code <> %s ORDER BY code"
+
+
+def test_sqlite_placeholders():
+    assert _sqlite_sql(SQL, [["110000", "330000"], "x"]) == (
+        "SELECT code FROM registry_province WHERE code IN (?,?) AND code <> ? ORDER BY code", ["110000", "330000", "x"])
+    assert _sqlite_sql("SELECT 1 WHERE 1 = %s", [1]) == ("SELECT 1 WHERE 1 = ?", [1])
+
+
+@pytest.mark.db_specific
+@pytest.mark.django_db
+def test_the_fast_path_and_djangos_path_give_the_same_rows():
+    assert Province.objects.filter(code__in=["110000", "330000"]).count() == 2
+    fast = hot_fetch(SQL, [["110000", "330000", "999999"], "330000"])
+    with CaptureQueriesContext(connection):  # someone observes queries: the ordinary path
+        slow = hot_fetch(SQL, [["110000", "330000", "999999"], "330000"])
+    assert [tuple(r) for r in fast] == [tuple(r) for r in slow] == [("110000",)]
+    assert tuple(hot_fetch("SELECT COUNT(*) FROM registry_province WHERE code = %s", ["330000"], one=True)) == (1,)
+
+
+@pytest.mark.db_specific
+@pytest.mark.django_db
+def test_postgresql_prepares_the_statement(settings):
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's")
+    hot_fetch("SELECT code FROM registry_province WHERE code = %s", ["330000"])
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        statements = [row[0] for row in cursor.fetchall()]
+    assert "SELECT code FROM registry_province WHERE code = $1" in statements
