@@ -25,6 +25,29 @@ def _principal_state(p: Principal) -> PrincipalState:
                           emergency_phone=p.emergency_phone, email=p.email)
 
 
+def entity_state(entity: Entity) -> EntityState:
+    """The entity's own part of its ``FilingState`` (province and principal loaded with it)."""
+    return EntityState(
+        type=entity.entity_type, name=entity.name, certificate_type=entity.certificate_type,
+        certificate_number=entity.certificate_number, province=entity.province.code, city=entity.city,
+        district=entity.district, certificate_address=entity.certificate_address,
+        communication_address=entity.communication_address, superior_unit=entity.superior_unit,
+        remarks=entity.remarks, principal=_principal_state(entity.principal), number=entity.number,
+        status=entity.status,
+    )
+
+
+def website_state(w: Website, *, domains: list[str], access: list[AccessState],
+                  pre_approvals: list[PreApprovalState]) -> WebsiteState:
+    """One website of a ``FilingState`` from its record and its active children (principal loaded with it)."""
+    return WebsiteState(
+        key=str(w.pk), id=w.pk, name=w.name, home_url=w.home_url, service_content=list(w.service_content),
+        languages=list(w.languages), remarks=w.remarks, domains=domains, principal=_principal_state(w.principal),
+        pre_approvals=pre_approvals, access=access, number=w.number, status=w.status,
+        access_limited=w.access_limited,
+    )
+
+
 def _entity_queryset() -> QuerySet[Entity]:
     return Entity.objects.select_related("province", "principal", "owner")
 
@@ -69,25 +92,10 @@ def filing_state_of(entity: Entity) -> FilingState:
         for website_id, type_, number in (PreApproval.objects.filter(website_id__in=ids, status=ACTIVE)
                                           .order_by("id").values_list("website_id", "type", "number")):
             pre_approvals.setdefault(website_id, []).append(PreApprovalState(type=type_, number=number))
-    return FilingState(
-        entity=EntityState(
-            type=entity.entity_type, name=entity.name, certificate_type=entity.certificate_type,
-            certificate_number=entity.certificate_number, province=entity.province.code, city=entity.city,
-            district=entity.district, certificate_address=entity.certificate_address,
-            communication_address=entity.communication_address, superior_unit=entity.superior_unit,
-            remarks=entity.remarks, principal=_principal_state(entity.principal), number=entity.number,
-            status=entity.status,
-        ),
-        websites=[
-            WebsiteState(
-                key=str(w.pk), id=w.pk, name=w.name, home_url=w.home_url, service_content=list(w.service_content),
-                languages=list(w.languages), remarks=w.remarks, domains=domains.get(w.pk, []),
-                principal=_principal_state(w.principal), pre_approvals=pre_approvals.get(w.pk, []),
-                access=access.get(w.pk, []), number=w.number, status=w.status, access_limited=w.access_limited,
-            )
-            for w in websites
-        ],
-    )
+    return FilingState(entity=entity_state(entity), websites=[
+        website_state(w, domains=domains.get(w.pk, []), access=access.get(w.pk, []),
+                      pre_approvals=pre_approvals.get(w.pk, []))
+        for w in websites])
 
 
 def entity_visible_to(user) -> QuerySet[Entity]:

@@ -11,12 +11,10 @@ from django.utils import timezone
 from beian.core.diff import filing_diff
 from beian.core.state import (
     AccessState,
-    EntityState,
     FilingState,
     IpRange,
     PreApprovalState,
     PrincipalState,
-    WebsiteState,
 )
 from beian.core.validators import normalize_domain
 from beian.registry.models import (
@@ -31,7 +29,7 @@ from beian.registry.models import (
     RegistryVersion,
     Website,
 )
-from beian.registry.selectors import filing_state_of
+from beian.registry.selectors import entity_state, filing_state_of, website_state
 
 ACTIVE, CANCELLED = RecordStatus.ACTIVE, RecordStatus.CANCELLED
 
@@ -137,12 +135,6 @@ def registry_apply(*, state: FilingState, entity: Entity | None, order=None, act
     return entity
 
 
-def _principal_state(p: Principal) -> PrincipalState:
-    return PrincipalState(name=p.name, certificate_type=p.certificate_type, certificate_number=p.certificate_number,
-                          valid_from=p.valid_from, valid_to=p.valid_to, mobile=p.mobile,
-                          emergency_phone=p.emergency_phone, email=p.email)
-
-
 def _applied_state(entity: Entity, applied: list[tuple], kept: set[str]) -> FilingState | None:
     """The entity's approved state as ``filing_state_of`` reads it back, built from the records just written;
     None (read it back) in the corner cases where the write order is not the read order: a website without a
@@ -153,29 +145,13 @@ def _applied_state(entity: Entity, applied: list[tuple], kept: set[str]) -> Fili
         if website.suffix is None or len(set(domains)) != len(domains):
             return None
     websites = sorted(applied, key=lambda item: (item[0].suffix, item[0].pk))
-    return FilingState(
-        entity=EntityState(
-            type=entity.entity_type, name=entity.name, certificate_type=entity.certificate_type,
-            certificate_number=entity.certificate_number, province=entity.province.code, city=entity.city,
-            district=entity.district, certificate_address=entity.certificate_address,
-            communication_address=entity.communication_address, superior_unit=entity.superior_unit,
-            remarks=entity.remarks, principal=_principal_state(entity.principal), number=entity.number,
-            status=entity.status,
-        ),
-        websites=[
-            WebsiteState(
-                key=str(w.pk), id=w.pk, name=w.name, home_url=w.home_url, service_content=list(w.service_content),
-                languages=list(w.languages), remarks=w.remarks, domains=list(domains),
-                principal=_principal_state(w.principal),
-                pre_approvals=[PreApprovalState(type=t, number=n) for t, n in pre_approvals],
-                access=[AccessState(key=str(a.pk), id=a.pk, provider=a.provider.name, method=a.method,
-                                    region=a.region, ip_ranges=[IpRange(**r) for r in a.ip_ranges])
-                        for a in access],
-                number=w.number, status=w.status, access_limited=w.access_limited,
-            )
-            for w, domains, access, pre_approvals in websites
-        ],
-    )
+    return FilingState(entity=entity_state(entity), websites=[
+        website_state(w, domains=list(domains),
+                      access=[AccessState(key=str(a.pk), id=a.pk, provider=a.provider.name, method=a.method,
+                                          region=a.region, ip_ranges=[IpRange(**r) for r in a.ip_ranges])
+                              for a in access],
+                      pre_approvals=[PreApprovalState(type=t, number=n) for t, n in pre_approvals])
+        for w, domains, access, pre_approvals in websites])
 
 
 def _suffix_of(number: str) -> int | None:
