@@ -18,16 +18,16 @@ from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
 
 
-def _sqlite_sql(sql: str, params: list) -> tuple[str, list]:
-    """``= ANY(%s)`` with a list → ``IN (?, ?, …)``; ``%s`` → ``?``."""
+def _sqlite_sql(sql: str, params: list, mark: str = "?") -> tuple[str, list]:
+    """``= ANY(%s)`` with a list → ``IN (?, ?, …)``; ``%s`` → ``?`` (or ``mark``: Django's cursor wants ``%s``)."""
     parts = sql.split("%s")
     out, flat = parts[0], []
     for value, tail in zip(params, parts[1:], strict=True):
         if isinstance(value, (list, tuple)) and out.endswith("= ANY("):
-            out = out[: -len("= ANY(")] + "IN (" + ",".join("?" * len(value))
+            out = out[: -len("= ANY(")] + "IN (" + ",".join([mark] * len(value))
             flat.extend(value)
         else:
-            out += "?"
+            out += mark
             flat.append(value)
         out += tail
     return out, flat
@@ -65,8 +65,7 @@ def hot_fetch(sql: str, params: list, *, alias: str = DEFAULT_DB_ALIAS, one: boo
             if conn.vendor == "postgresql" and not conn.in_atomic_block:
                 conn.connection.rollback()  # autocommit is on outside atomic blocks; this only clears a failed state
     if conn.vendor == "sqlite":
-        sql, params = _sqlite_sql(sql, params)
-        sql = sql.replace("?", "%s")
+        sql, params = _sqlite_sql(sql, params, mark="%s")
     with conn.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchone() if one else cursor.fetchall()
