@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from beian.core.errors import conflict, forbidden
+from beian.core.hotsql import hot_insert, hot_update
 from beian.orders.models import Order, OrderHistory, OrderState
 
 S = OrderState
@@ -105,6 +106,8 @@ def advance(order: Order, event: str, *, actor=None, reason: str = "", data: dic
         order.state = edge.target
         if edge.target in {S.APPROVED, S.REJECTED, S.WITHDRAWN, S.EXPIRED}:
             order.ended_at = timezone.now()
-    order.save()  # also persists what the calling service changed (claim, clocks, flags)
-    return OrderHistory.objects.create(order=order, event=event, from_state=from_state,
-                                       to_state=order.state, actor=actor, reason=reason, data=data or {})
+    # Saves what the calling service changed too (claim, clocks, flags). Prepared statements (core.hotsql): these
+    # two run in every transition.
+    hot_update(order)
+    return hot_insert(OrderHistory(order=order, event=event, from_state=from_state, to_state=order.state,
+                                   actor=actor, reason=reason, data=data or {}))
