@@ -166,4 +166,23 @@ def hot_insert(instance, *, alias: str = DEFAULT_DB_ALIAS):
     return instance
 
 
+def hot_insert_many(instances: Sequence, *, ignore_conflicts: bool = False, alias: str = DEFAULT_DB_ALIAS) -> None:
+    """``bulk_create(instances, ignore_conflicts=…)`` as one prepared multi-row INSERT (one statement per model and
+    row count). Primary keys are not read back."""
+    if not instances:
+        return
+    model = type(instances[0])
+    meta = model._meta
+    fields = [f for f in meta.concrete_fields if not f.primary_key]
+    key = (model, "insert_many", len(instances), ignore_conflicts)
+    sql = _SQL.get(key)
+    if sql is None:
+        row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+        sql = _SQL[key] = (f'INSERT INTO "{meta.db_table}" (' + ", ".join(f'"{f.column}"' for f in fields)
+                           + ") VALUES " + ", ".join([row] * len(instances))
+                           + (" ON CONFLICT DO NOTHING" if ignore_conflicts else ""))
+    conn = connections[alias]
+    hot_execute(sql, [v for obj in instances for v in _db_values(obj, fields, conn, add=True)], alias=alias)
+
+
 _SQL: dict[tuple, str] = {}

@@ -24,6 +24,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from beian.core.errors import error, not_found
+from beian.core.hotsql import Table, hot_fetch, hot_insert_many
 from beian.notify import channels
 from beian.notify.models import (
     DUE_STATUSES,
@@ -119,6 +120,16 @@ def _key(*parts) -> str:
     return key
 
 
+_ENDPOINT = Table(WebhookEndpoint)
+_ENDPOINTS_SQL = (f'SELECT {_ENDPOINT.select} FROM "{WebhookEndpoint._meta.db_table}" '
+                  'WHERE "owner_id" = ANY(%s) AND "active" ORDER BY "id"')
+
+
+def _active_endpoints(owner_ids: list[int]) -> list[WebhookEndpoint]:
+    # Prepared (core.hotsql): every order event reads them.
+    return [_ENDPOINT.instance(row) for row in hot_fetch(_ENDPOINTS_SQL, [owner_ids])]
+
+
 def notification_queue(*, event: str, recipients: Iterable, order=None, context: dict | None = None,
                        fetch: bool = True) -> list[Outbox]:
     """Write the outbox rows of one event in the caller's transaction and return them.
@@ -145,7 +156,7 @@ def notification_queue(*, event: str, recipients: Iterable, order=None, context:
         now = timezone.now()
         message = {k: rendered[k] for k in ("subject_zh", "subject_en", "body_zh", "body_en")}
         endpoints: dict[int, list[WebhookEndpoint]] = {}
-        for ep in WebhookEndpoint.objects.filter(owner__in=[u.pk for u in users], active=True):
+        for ep in _active_endpoints([u.pk for u in users]):
             if ep.subscribed(event):
                 endpoints.setdefault(ep.owner_id, []).append(ep)
         rows: list[Outbox] = []
@@ -175,7 +186,7 @@ def notification_queue(*, event: str, recipients: Iterable, order=None, context:
         for row in rows:
             if row.channel == Channel.WEBHOOK:
                 row.payload["webhook"]["id"] = row.idempotency_key
-        Outbox.objects.bulk_create(rows, ignore_conflicts=True)
+        hot_insert_many(rows, ignore_conflicts=True)
         if not fetch:
             return []
         return list(Outbox.objects.filter(idempotency_key__in=[r.idempotency_key for r in rows]).order_by("id"))
@@ -211,7 +222,7 @@ def sms_queue_many(*, event: str, messages: Iterable[tuple[str, dict]], order=No
     rows = [_sms_row(event=event, phone=phone, context=context, order=order, now=now) for phone, context in messages]
     if rows:
         with transaction.atomic(savepoint=False):
-            Outbox.objects.bulk_create(rows, ignore_conflicts=True)
+            hot_insert_many(rows, ignore_conflicts=True)
 
 
 # --- delivery --------------------------------------------------------------------------------------------------

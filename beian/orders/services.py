@@ -87,6 +87,13 @@ def _lock_sql(vendor: str, for_update_of: bool) -> tuple[str, Table]:
     return sql + (' FOR UPDATE OF "o"' if for_update_of else ""), applicant
 
 
+_QUEUE_ORDER = ' ORDER BY "o"."due_at" ASC, "o"."submitted_at" ASC, "o"."id" ASC LIMIT 1'
+_CLAIMED_SQL = (f'SELECT {_ORDER.select} FROM "{Order._meta.db_table}" "o" WHERE "o"."state" = %s '
+                f'AND "o"."claimed_by_id" = %s AND "o"."claimed_at" >= %s' + _QUEUE_ORDER)
+_NEXT_SQL = (f'SELECT {_ORDER.select} FROM "{Order._meta.db_table}" "o" WHERE "o"."state" = %s '
+             f'AND ("o"."claimed_by_id" IS NULL OR "o"."claimed_at" < %s)' + _QUEUE_ORDER)
+
+
 def _lock_order(order_id: int) -> Order:
     # The province and applicant come along (the clocks and the notifications read them); only the order row is
     # locked (``OF "o"``: PostgreSQL; SQLite's write transaction serialises anyway). One prepared statement
@@ -422,19 +429,17 @@ def _require_reviewer(user) -> None:
 def order_claim_next(*, reviewer) -> Order | None:
     """The reviewer's current claim, else the earliest-due unclaimed order, locked and assigned."""
     _require_reviewer(reviewer)
-    valid_since = _claim_valid_since()
-    own = (Order.objects.filter(state=S.PROVIDER_REVIEW, claimed_by=reviewer, claimed_at__gte=valid_since)
-           .order_by("due_at", "submitted_at", "id").first())
+    valid_since = connection.ops.adapt_datetimefield_value(_claim_valid_since())
+    # Prepared statements (core.hotsql); the order is the one of Order.objects.filter(…).order_by(…).first().
+    own = hot_fetch(_CLAIMED_SQL, [S.PROVIDER_REVIEW, reviewer.pk, valid_since], one=True)
     if own is not None:
-        return own
-    from django.db.models import Q
-
-    candidates = (Order.objects.filter(state=S.PROVIDER_REVIEW)
-                  .filter(Q(claimed_by__isnull=True) | Q(claimed_at__lt=valid_since))
-                  .order_by("due_at", "submitted_at", "id"))
-    order = candidates.select_for_update(skip_locked=True).first()
-    if order is None:
+        return _ORDER.instance(own)
+    skip_locked = connection.features.has_select_for_update_skip_locked
+    row = hot_fetch(_NEXT_SQL + (" FOR UPDATE SKIP LOCKED" if skip_locked else ""), [S.PROVIDER_REVIEW, valid_since],
+                    one=True)
+    if row is None:
         return None
+    order = _ORDER.instance(row)
     order.claimed_by, order.claimed_at = reviewer, timezone.now()
     advance(order, "claim", actor=reviewer)
     return order

@@ -109,5 +109,7 @@ def advance(order: Order, event: str, *, actor=None, reason: str = "", data: dic
     # Saves what the calling service changed too (claim, clocks, flags). Prepared statements (core.hotsql): these
     # two run in every transition.
     hot_update(order)
-    return hot_insert(OrderHistory(order=order, event=event, from_state=from_state, to_state=order.state,
-                                   actor=actor, reason=reason, data=data or {}))
+    history = hot_insert(OrderHistory(order=order, event=event, from_state=from_state, to_state=order.state,
+                                      actor=actor, reason=reason, data=data or {}))
+    order.last_history_id = history.pk  # the event's notifications are keyed by it (orders.events)
+    return history

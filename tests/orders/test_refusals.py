@@ -166,6 +166,21 @@ def test_claims_expire_after_four_hours(applicant, reviewer, reviewer2, zj_entit
         assert services.order_claim_next(reviewer=reviewer2).pk == order.pk
 
 
+def test_claim_next_takes_a_stale_claim_before_the_sweep_releases_it(applicant, reviewer, reviewer2, zj_entity):
+    import datetime as dt
+
+    import time_machine
+    from django.utils import timezone
+
+    order = _change(applicant, _rename)
+    services.order_submit(user=applicant, order_id=order.pk)
+    assert services.order_claim_next(reviewer=reviewer).pk == order.pk
+    assert services.order_claim_next(reviewer=reviewer2) is None  # held by the first reviewer
+    with time_machine.travel(timezone.now() + dt.timedelta(hours=4, minutes=1)):
+        assert services.order_claim_next(reviewer=reviewer2).pk == order.pk
+        assert services.order_claim_next(reviewer=reviewer) is None  # the stale claim is not "own" any more
+
+
 def test_drafts_expire_after_45_idle_days(applicant, zj_entity):
     import datetime as dt
 
