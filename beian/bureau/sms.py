@@ -15,6 +15,7 @@ The stage transitions themselves are ``bureau.services.sms_stage_complete`` / ``
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import hmac
 import logging
@@ -30,6 +31,7 @@ from django.utils import timezone
 
 from beian.core.diff import diff_scope
 from beian.core.errors import BeianError, ErrorItem, error
+from beian.core.hotsql import Table, hot_fetch, hot_update
 
 log = logging.getLogger("beian.sms")
 
@@ -262,13 +264,45 @@ def _open_challenges(phone: str):
             .filter(phone=phone, session__status=SmsSessionStatus.OPEN, order__state=OrderState.SMS_VERIFICATION))
 
 
+_ORDERS_OPEN_FOR_PHONE = ('"o"."id" IN (SELECT "c"."order_id" FROM "bureau_smschallenge" "c" INNER JOIN '
+                          '"bureau_smssession" "s" ON "s"."id" = "c"."session_id" WHERE "c"."phone" = %s '
+                          'AND "s"."status" = %s) AND "o"."state" = %s')
+_UNVERIFIED_SQL = 'SELECT 1 FROM "bureau_smschallenge" WHERE "session_id" = %s AND "verified_at" IS NULL LIMIT 1'
+
+
+@functools.cache
+def _challenge_tables():
+    from beian.bureau.models import SmsChallenge, SmsSession
+
+    challenge, session = Table(SmsChallenge, "c"), Table(SmsSession, "s")
+    sql = (f'SELECT {challenge.select}, {session.select} FROM "bureau_smschallenge" "c" INNER JOIN '
+           '"bureau_smssession" "s" ON "s"."id" = "c"."session_id" WHERE "c"."phone" = %s AND "s"."status" = %s '
+           'AND "c"."order_id" = ANY(%s) ORDER BY "c"."id"')
+    return challenge, session, sql
+
+
+def _challenges_open(phone: str, orders: dict) -> list:
+    """The open challenges of this phone on the (locked) ``orders``, each with its session and order loaded:
+    ``_open_challenges(phone).filter(order_id__in=orders)`` as one prepared statement."""
+    from beian.bureau.models import SmsChallenge, SmsSessionStatus
+
+    challenge_table, session_table, sql = _challenge_tables()
+    out = []
+    for row in hot_fetch(sql, [phone, SmsSessionStatus.OPEN, list(orders)]):
+        challenge = challenge_table.instance(row)
+        SmsChallenge.session.field.set_cached_value(challenge, session_table.instance(row, len(challenge_table)))
+        SmsChallenge.order.field.set_cached_value(challenge, orders[challenge.order_id])
+        out.append(challenge)
+    return out
+
+
 def _window_end(order, session):
     return order.due_at or session.window_ends_at
 
 
 def _session_end(session, *, status: str, reason: str) -> None:
     session.status, session.ended_at, session.end_reason = status, timezone.now(), reason
-    session.save(update_fields=["status", "ended_at", "end_reason"])
+    hot_update(session, ["status", "ended_at", "end_reason"])
 
 
 def _fail(order, session, *, reason: str) -> None:
@@ -293,7 +327,8 @@ def sms_verify(*, phone: str, certificate_suffix: str, code: str) -> SmsVerifyRe
     when the last code of the order is verified the order moves to the bureau."""
     from beian.bureau.models import SmsSessionStatus
     from beian.bureau.services import sms_stage_complete
-    from beian.orders.models import Order
+    from beian.orders.locks import orders_locked
+    from beian.orders.models import OrderState
 
     phone = phone_normalize(phone)
     suffix = suffix_of(certificate_suffix)
@@ -302,15 +337,15 @@ def sms_verify(*, phone: str, certificate_suffix: str, code: str) -> SmsVerifyRe
         return SmsVerifyResult(verified=False)
     # Lock the orders with an open challenge for this phone (one statement, id order: no deadlocks), then read
     # their open challenges again under the lock. The province and applicant come along (not locked) for the stage
-    # transition of the last code.
-    orders = {o.pk: o for o in Order.objects.select_for_update(of=("self",)).select_related("province", "applicant")
-              .filter(pk__in=_open_challenges(phone).values("order_id")).order_by("pk")}
+    # transition of the last code. Prepared statements (core.hotsql): this is the public page's busiest write.
+    orders = {o.pk: o for o in orders_locked(_ORDERS_OPEN_FOR_PHONE, [phone, SmsSessionStatus.OPEN,
+                                                                      OrderState.SMS_VERIFICATION])}
     if not orders:
         return SmsVerifyResult(verified=False)
     now = timezone.now()
     matched = []
     wrong = []
-    for challenge in _open_challenges(phone).filter(order_id__in=list(orders)):
+    for challenge in _challenges_open(phone, orders):
         order = orders[challenge.order_id]
         if _window_end(order, challenge.session) <= now:
             _fail(order, challenge.session, reason="timeout")
@@ -334,9 +369,9 @@ def sms_verify(*, phone: str, certificate_suffix: str, code: str) -> SmsVerifyRe
     for challenge in matched:
         if challenge.verified_at is None:
             challenge.verified_at = now
-            challenge.save(update_fields=["verified_at"])
+            hot_update(challenge, ["verified_at"])
         session = challenge.session
-        if session.challenges.filter(verified_at__isnull=True).exists():
+        if hot_fetch(_UNVERIFIED_SQL, [session.pk], one=True):
             pending_others = True
             continue
         _session_end(session, status=SmsSessionStatus.PASSED, reason="verified")

@@ -136,18 +136,21 @@ def _db_values(instance, fields, conn, *, add: bool) -> list:
     return [f.get_db_prep_save(f.pre_save(instance, add), conn) for f in fields]
 
 
-def hot_update(instance, *, alias: str = DEFAULT_DB_ALIAS) -> None:
-    """``instance.save()`` of an existing row as one prepared UPDATE of every concrete column (auto-now fields
-    advance as in ``save``)."""
+def hot_update(instance, fields: Sequence[str] | None = None, *, alias: str = DEFAULT_DB_ALIAS) -> None:
+    """``instance.save(update_fields=fields)`` of an existing row as one prepared UPDATE (every concrete column
+    without ``fields``; auto-now fields advance as in ``save``)."""
     meta = instance._meta
-    fields = [f for f in meta.concrete_fields if not f.primary_key]
-    key = (type(instance), "update")
-    sql = _SQL.get(key)
-    if sql is None:
-        sql = _SQL[key] = (f'UPDATE "{meta.db_table}" SET '
-                           + ", ".join(f'"{f.column}" = %s' for f in fields) + f' WHERE "{meta.pk.column}" = %s')
+    key = (type(instance), "update", tuple(fields or ()))
+    plan = _SQL.get(key)
+    if plan is None:
+        chosen = [f for f in meta.concrete_fields if not f.primary_key and (fields is None or f.name in fields
+                                                                            or f.attname in fields)]
+        sql = (f'UPDATE "{meta.db_table}" SET ' + ", ".join(f'"{f.column}" = %s' for f in chosen)
+               + f' WHERE "{meta.pk.column}" = %s')
+        plan = _SQL[key] = (sql, chosen)
+    sql, chosen = plan
     conn = connections[alias]
-    hot_execute(sql, [*_db_values(instance, fields, conn, add=False), instance.pk], alias=alias)
+    hot_execute(sql, [*_db_values(instance, chosen, conn, add=False), instance.pk], alias=alias)
 
 
 def hot_insert(instance, *, alias: str = DEFAULT_DB_ALIAS):
@@ -185,4 +188,4 @@ def hot_insert_many(instances: Sequence, *, ignore_conflicts: bool = False, alia
     hot_execute(sql, [v for obj in instances for v in _db_values(obj, fields, conn, add=True)], alias=alias)
 
 
-_SQL: dict[tuple, str] = {}
+_SQL: dict[tuple, object] = {}

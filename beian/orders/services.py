@@ -8,20 +8,20 @@ by the worker after commit).
 from __future__ import annotations
 
 import datetime as dt
-import functools
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.utils import timezone
 from pydantic import ValidationError as PydanticValidationError
 
 from beian.core.diff import filing_diff
 from beian.core.errors import BeianError, ErrorItem, Finding, conflict, error, forbidden, not_found
-from beian.core.hotsql import Table, hot_fetch
+from beian.core.hotsql import hot_fetch
 from beian.core.state import FilingState, field_path_of, strip_read_only
 from beian.core.validators import normalize_domain
 from beian.orders import clock, events
+from beian.orders.locks import ORDER as _ORDER
+from beian.orders.locks import order_locked
 from beian.orders.models import (
     CANCEL_TYPES,
     CHANGE_TYPES,
@@ -75,18 +75,6 @@ def _parse_state(data: dict | FilingState) -> FilingState:
     return filing_state_normalize(state)
 
 
-_ORDER, _PROVINCE = Table(Order, "o"), Table(Province, "p")
-
-
-@functools.cache
-def _lock_sql(vendor: str, for_update_of: bool) -> tuple[str, Table]:
-    applicant = Table(get_user_model(), "u")
-    sql = (f'SELECT {_ORDER.select}, {_PROVINCE.select}, {applicant.select} FROM "{Order._meta.db_table}" "o" '
-           f'LEFT JOIN "{Province._meta.db_table}" "p" ON "p"."id" = "o"."province_id" '
-           f'INNER JOIN "{applicant.model._meta.db_table}" "u" ON "u"."id" = "o"."applicant_id" WHERE "o"."id" = %s')
-    return sql + (' FOR UPDATE OF "o"' if for_update_of else ""), applicant
-
-
 _QUEUE_ORDER = ' ORDER BY "o"."due_at" ASC, "o"."submitted_at" ASC, "o"."id" ASC LIMIT 1'
 _CLAIMED_SQL = (f'SELECT {_ORDER.select} FROM "{Order._meta.db_table}" "o" WHERE "o"."state" = %s '
                 f'AND "o"."claimed_by_id" = %s AND "o"."claimed_at" >= %s' + _QUEUE_ORDER)
@@ -95,17 +83,9 @@ _NEXT_SQL = (f'SELECT {_ORDER.select} FROM "{Order._meta.db_table}" "o" WHERE "o
 
 
 def _lock_order(order_id: int) -> Order:
-    # The province and applicant come along (the clocks and the notifications read them); only the order row is
-    # locked (``OF "o"``: PostgreSQL; SQLite's write transaction serialises anyway). One prepared statement
-    # (core.hotsql): this runs in every transition.
-    sql, applicant = _lock_sql(connection.vendor, connection.features.has_select_for_update_of)
-    row = hot_fetch(sql, [order_id], one=True)
-    if row is None:
+    order = order_locked(order_id)
+    if order is None:
         raise not_found("订单", "order")
-    order = _ORDER.instance(row)
-    at = len(_ORDER)
-    Order.province.field.set_cached_value(order, _PROVINCE.instance(row, at) if row[at] is not None else None)
-    Order.applicant.field.set_cached_value(order, applicant.instance(row, at + len(_PROVINCE)))
     return order
 
 

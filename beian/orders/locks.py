@@ -1,0 +1,50 @@
+"""Row locks on orders: every transition starts by locking its order (``SELECT … FOR UPDATE``).
+
+One prepared statement (core.hotsql) loads the order with its province and applicant — the clocks and the
+notifications read them — and locks only the order row (``OF "o"`` on PostgreSQL; SQLite's write transaction
+serialises anyway). It runs in every transition, so it is built once and planned once per connection.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+
+from django.contrib.auth import get_user_model
+from django.db import connection
+
+from beian.core.hotsql import Table, hot_fetch
+from beian.orders.models import Order
+from beian.registry.models import Province
+
+ORDER, PROVINCE = Table(Order, "o"), Table(Province, "p")
+
+
+@functools.cache
+def _sql(where: str, vendor: str, for_update_of: bool) -> tuple[str, Table]:
+    applicant = Table(get_user_model(), "u")
+    sql = (f'SELECT {ORDER.select}, {PROVINCE.select}, {applicant.select} FROM "{Order._meta.db_table}" "o" '
+           f'LEFT JOIN "{Province._meta.db_table}" "p" ON "p"."id" = "o"."province_id" '
+           f'INNER JOIN "{applicant.model._meta.db_table}" "u" ON "u"."id" = "o"."applicant_id" WHERE {where} '
+           'ORDER BY "o"."id"')
+    return sql + (' FOR UPDATE OF "o"' if for_update_of else ""), applicant
+
+
+def orders_locked(where: str, params: Sequence) -> list[Order]:
+    """The orders matching ``where`` (SQL on the alias ``"o"``, ``%s`` placeholders), locked in id order (two
+    transactions locking the same orders cannot deadlock), each with its province and applicant loaded."""
+    sql, applicant = _sql(where, connection.vendor, connection.features.has_select_for_update_of)
+    out = []
+    for row in hot_fetch(sql, params):
+        order = ORDER.instance(row)
+        at = len(ORDER)
+        Order.province.field.set_cached_value(order, PROVINCE.instance(row, at) if row[at] is not None else None)
+        Order.applicant.field.set_cached_value(order, applicant.instance(row, at + len(PROVINCE)))
+        out.append(order)
+    return out
+
+
+def order_locked(order_id: int) -> Order | None:
+    """The order, locked (None: no such order)."""
+    found = orders_locked('"o"."id" = %s', [order_id])
+    return found[0] if found else None
