@@ -5,6 +5,7 @@ orders or the registry.
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
@@ -13,6 +14,7 @@ from beian.bureau.numbers import numbers_issue
 from beian.core.errors import forbidden, not_found
 from beian.core.state import FilingState
 from beian.orders import clock, events
+from beian.orders.locks import orders_locked
 from beian.orders.models import Order, OrderState, OrderType
 from beian.orders.workflow import advance
 from beian.registry.models import Entity
@@ -75,8 +77,10 @@ def sms_stage_fail(*, order_id: int, reason: str) -> Order:
 def _bureau_order(reviewer, order_id: int) -> Order:
     if not reviewer.is_bureau_reviewer:
         raise forbidden()
-    order = (Order.objects.select_for_update(of=("self",)).select_related("province", "applicant")
-             .filter(pk=order_id, bureau_at__isnull=False, province__in=reviewer.bureau_provinces.all()).first())
+    through = get_user_model().bureau_provinces.through._meta.db_table
+    found = orders_locked(f'"o"."id" = %s AND "o"."bureau_at" IS NOT NULL AND "o"."province_id" IN '
+                          f'(SELECT "province_id" FROM "{through}" WHERE "user_id" = %s)', [order_id, reviewer.pk])
+    order = found[0] if found else None
     if order is None:
         raise not_found("订单", "order")
     order.bureau_scope_checked_for = reviewer.pk  # ``advance`` need not ask again whether the province is theirs

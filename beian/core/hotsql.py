@@ -169,6 +169,14 @@ def hot_insert(instance, *, alias: str = DEFAULT_DB_ALIAS):
     return instance
 
 
+def hot_save(instance, *, alias: str = DEFAULT_DB_ALIAS):
+    """``instance.save()`` for models without save hooks or signals: an INSERT without a pk, else an UPDATE."""
+    if instance.pk is None:
+        return hot_insert(instance, alias=alias)
+    hot_update(instance, alias=alias)
+    return instance
+
+
 def hot_insert_many(instances: Sequence, *, ignore_conflicts: bool = False, alias: str = DEFAULT_DB_ALIAS) -> None:
     """``bulk_create(instances, ignore_conflicts=…)`` as one prepared multi-row INSERT (one statement per model and
     row count). Primary keys are not read back."""

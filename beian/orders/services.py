@@ -16,7 +16,7 @@ from pydantic import ValidationError as PydanticValidationError
 
 from beian.core.diff import filing_diff
 from beian.core.errors import BeianError, ErrorItem, Finding, conflict, error, forbidden, not_found
-from beian.core.hotsql import hot_fetch
+from beian.core.hotsql import hot_execute, hot_fetch
 from beian.core.state import FilingState, field_path_of, strip_read_only
 from beian.core.validators import normalize_domain
 from beian.orders import clock, events
@@ -279,7 +279,7 @@ def _insert_locks(order: Order, keys: list[str]) -> set[str]:
 
 
 def _release_locks(order: Order) -> None:
-    OrderLock.objects.filter(order=order).delete()
+    hot_execute(f'DELETE FROM "{OrderLock._meta.db_table}" WHERE "order_id" = %s', [order.pk])
 
 
 @transaction.atomic

@@ -9,6 +9,7 @@ from django.dispatch import Signal
 from django.utils import timezone
 
 from beian.core.diff import filing_diff
+from beian.core.hotsql import Table, hot_fetch, hot_insert, hot_insert_many, hot_save
 from beian.core.state import (
     AccessState,
     FilingState,
@@ -42,7 +43,7 @@ def _principal_write(principal: Principal | None, data: PrincipalState, role: st
     for name in ("name", "certificate_type", "certificate_number", "valid_from", "valid_to", "mobile",
                  "emergency_phone", "email"):
         setattr(principal, name, getattr(data, name))
-    principal.save()
+    hot_save(principal)
     return principal
 
 
@@ -111,7 +112,7 @@ def registry_apply(*, state: FilingState, entity: Entity | None, order=None, act
         if site.access_limited is not None:
             website.access_limited = site.access_limited
         website.without_access = not site.access  # _sync_access leaves exactly the state's access records active
-        website.save()
+        hot_save(website)
         kept.add(str(website.pk))
         site.id, site.key = website.pk, str(website.pk)
         _sync_domains(website, site.domains, is_new=is_new)
@@ -128,8 +129,8 @@ def registry_apply(*, state: FilingState, entity: Entity | None, order=None, act
 
     after = _applied_state(entity, applied, kept) or filing_state_of(entity)
     entity.applied_state = after
-    RegistryVersion.objects.create(entity=entity, version=entity.version, snapshot=after.to_json(),
-                                   diff=filing_diff(before, after), order=order, actor=actor)
+    hot_insert(RegistryVersion(entity=entity, version=entity.version, snapshot=after.to_json(),
+                               diff=filing_diff(before, after), order=order, actor=actor))
     entity_id = entity.pk
     transaction.on_commit(lambda: registry_changed.send(sender=Entity, entity_id=entity_id))
     return entity
@@ -169,11 +170,24 @@ def _sync_domains(website: Website, names: list[str], *, is_new: bool = False) -
                 current[name].save(update_fields=["sort"])
             continue
         created.append(Domain(website=website, name=name, ascii=normalize_domain(name).ascii, sort=sort))
-    Domain.objects.bulk_create(created)
+    hot_insert_many(created)
     for name, domain in current.items():
         if name not in names:
             domain.status = CANCELLED
             domain.save(update_fields=["status"])
+
+
+_PROVIDER = Table(AccessProvider)
+_PROVIDER_SQL = (f'SELECT {_PROVIDER.select} FROM "{AccessProvider._meta.db_table}" WHERE "name" = %s OR "is_self" '
+                 'ORDER BY "name" = %s DESC, "id" LIMIT 1')
+
+
+def _access_provider(name: str) -> AccessProvider:
+    """The provider of that name, else this provider (``is_self``) — one prepared statement."""
+    row = hot_fetch(_PROVIDER_SQL, [name, name], one=True)
+    if row is None:
+        raise AccessProvider.DoesNotExist(f"no access provider {name!r} and none marked as this provider")
+    return _PROVIDER.instance(row)
 
 
 def _sync_access(website: Website, site, *, is_new: bool = False) -> list[Access]:
@@ -186,8 +200,7 @@ def _sync_access(website: Website, site, *, is_new: bool = False) -> list[Access
         access = current.get(item.key) or (current.get(str(item.id)) if item.id else None)
         provider = providers.get(item.provider)
         if provider is None:
-            provider = providers[item.provider] = (AccessProvider.objects.filter(name=item.provider).first()
-                                                   or AccessProvider.objects.get(is_self=True))
+            provider = providers[item.provider] = _access_provider(item.provider)
         new = access is None
         access = access or Access(website=website)
         access.provider = provider
@@ -200,8 +213,8 @@ def _sync_access(website: Website, site, *, is_new: bool = False) -> list[Access
             access.save()
             kept.append(access)
             item.id, item.key = access.pk, str(access.pk)
-    Access.objects.bulk_create([a for a, _ in created])  # one insert; ids come back in order
     for access, item in created:
+        hot_insert(access)
         kept.append(access)
         item.id, item.key = access.pk, str(access.pk)
     kept_keys = {str(a.pk) for a in kept}
