@@ -8,8 +8,8 @@ Two tiers, both governed by ``BEIAN_LOOKUP_CACHE_SECONDS`` (0 = off):
 2. **Shared** (the Django cache), only when it is Redis (``BEIAN_REDIS_URL``): a database-cache hit costs as much
    as the lookup itself and a miss adds a write (docs/lookup.md, measured), so without Redis there is no shared tier.
 
-Invalidation: ``registry_changed`` (sent after an approval commits) lists every key the entity could have
-answered — all its domains, active or cancelled, its entity number and all its website numbers — deletes them from
+Invalidation: ``registry_changed`` (sent after an approval commits) names every key the approval may have changed
+an answer for — the domains and the entity and website numbers of the filing before and after it — deletes them from
 the shared tier and writes them to ``lookup_cachebust`` (model ``CacheBust``). Every worker reads the rows it has
 not seen, at most every ``BEIAN_LOOKUP_LOCAL_POLL_MS`` (default 500 ms, one indexed query), before it answers from
 its own tier, and drops those keys. So an answer is at most one poll interval stale after the approval committed.
@@ -30,7 +30,7 @@ from collections import OrderedDict
 from django.conf import settings
 from django.core.cache import cache
 
-from beian.core.hotsql import hot_fetch
+from beian.core.hotsql import hot_fetch, hot_insert_many
 
 PREFIX = "beian:lookup:"
 BUST_RETENTION = 3600  # seconds a bust row is kept (swept by the worker's periodic sweep)
@@ -188,13 +188,19 @@ def local_reset() -> None:
 
 def keys_of_entity(entity_id: int) -> list[tuple[str, str]]:
     """Every ``(kind, key)`` that could hold an answer about the entity (domains ever held, numbers)."""
-    from beian.core.validators import parse_filing_number
-    from beian.lookup.selectors import number_key
     from beian.registry.models import Domain, Entity, Website
 
-    keys = [("d", a) for a in Domain.objects.filter(website__entity_id=entity_id).values_list("ascii", flat=True)]
+    domains = list(Domain.objects.filter(website__entity_id=entity_id).values_list("ascii", flat=True))
     numbers = list(Website.objects.filter(entity_id=entity_id).exclude(number=None).values_list("number", flat=True))
     numbers += [n for n in Entity.objects.filter(pk=entity_id).values_list("number", flat=True) if n]
+    return _keys(domains, numbers)
+
+
+def _keys(domains, numbers) -> list[tuple[str, str]]:
+    from beian.core.validators import parse_filing_number
+    from beian.lookup.selectors import number_key
+
+    keys = [("d", a) for a in domains]
     for number in numbers:
         try:
             parsed = parse_filing_number(number)
@@ -204,15 +210,21 @@ def keys_of_entity(entity_id: int) -> list[tuple[str, str]]:
     return keys
 
 
-def invalidate_entity(*, entity_id: int) -> int:
-    """Drop the cached answers about ``entity_id`` in every worker; returns how many keys were named."""
+def invalidate_entity(*, entity_id: int, domains: list[str] | None = None, numbers: list[str] | None = None) -> int:
+    """Drop the cached answers about ``entity_id`` in every worker; returns how many keys were named.
+
+    ``domains`` (ASCII forms) and ``numbers``: what the approval changed — the domains and numbers of the filing
+    before and after it (``registry_changed`` passes them); without them every key the entity ever had is read
+    back. A domain cancelled by an earlier approval was dropped then, and its answer since ("not filed") stays
+    right."""
     from beian.lookup.models import CacheBust
 
-    keys = keys_of_entity(entity_id)
+    keys = keys_of_entity(entity_id) if domains is None and numbers is None else _keys(domains or (), numbers or ())
     if not keys:
         return 0
     created = int(time.time())
-    CacheBust.objects.bulk_create([CacheBust(key=f"{kind}:{k}", created_at=created) for kind, k in keys])
+    # One prepared insert (core.hotsql): after commit, in autocommit — no transaction of its own.
+    hot_insert_many([CacheBust(key=f"{kind}:{k}", created_at=created) for kind, k in keys])
     with _local.lock:  # this worker at once; the others at their next poll
         for kind, k in keys:
             _local.entries.pop(f"{kind}:{k}", None)

@@ -19,8 +19,9 @@ def _entity_saved(sender, instance: Entity, raw: bool = False, **kwargs) -> None
 
 
 @receiver(registry_changed, dispatch_uid="lookup_cache_invalidate")
-def _registry_changed(sender, entity_id: int, **kwargs) -> None:
+def _registry_changed(sender, entity_id: int, domains: list[str] | None = None, numbers: list[str] | None = None,
+                     **kwargs) -> None:
     from beian.lookup.cache import invalidate_entity, seconds
 
     if seconds():
-        invalidate_entity(entity_id=entity_id)
+        invalidate_entity(entity_id=entity_id, domains=domains, numbers=numbers)

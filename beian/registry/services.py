@@ -9,6 +9,7 @@ from django.dispatch import Signal
 from django.utils import timezone
 
 from beian.core.diff import filing_diff
+from beian.core.errors import BeianError
 from beian.core.hotsql import Table, hot_fetch, hot_insert, hot_insert_many, hot_save
 from beian.core.state import (
     AccessState,
@@ -34,7 +35,8 @@ from beian.registry.selectors import entity_state, filing_state_of, website_stat
 
 ACTIVE, CANCELLED = RecordStatus.ACTIVE, RecordStatus.CANCELLED
 
-# Sent after commit whenever an approval changed an entity's filing (e.g. the public lookup drops its cache).
+# Sent after commit whenever an approval changed an entity's filing (e.g. the public lookup drops its cache), with
+# the domains (ASCII) and numbers of the filing before and after it.
 registry_changed = Signal()
 
 
@@ -131,9 +133,30 @@ def registry_apply(*, state: FilingState, entity: Entity | None, order=None, act
     entity.applied_state = after
     hot_insert(RegistryVersion(entity=entity, version=entity.version, snapshot=after.to_json(),
                                diff=filing_diff(before, after), order=order, actor=actor))
-    entity_id = entity.pk
-    transaction.on_commit(lambda: registry_changed.send(sender=Entity, entity_id=entity_id))
+    entity_id, (domains, numbers) = entity.pk, _names_of(before, after)
+    transaction.on_commit(lambda: registry_changed.send(sender=Entity, entity_id=entity_id, domains=domains,
+                                                        numbers=numbers))
     return entity
+
+
+def _names_of(*states: FilingState | None) -> tuple[list[str], list[str]]:
+    """The domains (ASCII) and filing numbers of the states: what an approval may have changed an answer about."""
+    domains: set[str] = set()
+    numbers: set[str] = set()
+    for state in states:
+        if state is None:
+            continue
+        if state.entity.number:
+            numbers.add(state.entity.number)
+        for site in state.websites:
+            if site.number:
+                numbers.add(site.number)
+            for name in site.domains:
+                try:
+                    domains.add(normalize_domain(name).ascii)
+                except BeianError:  # refused by the rules long before; nothing can be cached under it
+                    continue
+    return sorted(domains), sorted(numbers)
 
 
 def _applied_state(entity: Entity, applied: list[tuple], kept: set[str]) -> FilingState | None:
