@@ -8,29 +8,28 @@ from __future__ import annotations
 
 from beian.core.diff import ADD, REMOVE, website_key_of
 from beian.core.errors import BeianError
+from beian.core.hotsql import hot_fetch
 from beian.rules.engine import RuleContext, finding, rule
 
 CHANGES = ("change_entity", "change_website", "change_filing", "change_access")
 
 
-def _in_flight_orders():
-    from beian.orders.models import IN_FLIGHT_STATES, Order
-
-    return Order.objects.filter(state__in=IN_FLIGHT_STATES)
-
-
 @rule("ORDER_ENTITY_IN_FLIGHT", source="icp §1.3", reads=("entity.certificate_number",),
       title_zh="一个主体同一时间只能有一个进行中的订单", title_en="One order in progress per entity")
 def entity_in_flight(ctx: RuleContext):
-    order = ctx.order
-    others = _in_flight_orders().exclude(pk=order.pk)
-    if order.entity_id is not None:  # only the clashing order's id is read (not its row)
-        clash = others.filter(entity_id=order.entity_id).values_list("pk", flat=True).first()
-    else:
-        from beian.orders.models import OrderLock
+    from beian.orders.models import IN_FLIGHT_STATES
 
+    order = ctx.order
+    # Prepared statements (core.hotsql): every submission runs them. Only the clashing order's id is read.
+    if order.entity_id is not None:
+        clash = hot_fetch('SELECT "id" FROM "orders_order" WHERE "state" = ANY(%s) AND "entity_id" = %s AND "id" <> %s '
+                          'ORDER BY "id" DESC LIMIT 1', [sorted(IN_FLIGHT_STATES), order.entity_id, order.pk or 0],
+                          one=True)
+    else:
         key = f"cert:{ctx.proposed.entity.certificate_number.upper()}"
-        clash = OrderLock.objects.filter(key=key).exclude(order_id=order.pk).values_list("order_id", flat=True).first()
+        clash = hot_fetch('SELECT "order_id" FROM "orders_orderlock" WHERE "key" = %s AND "order_id" <> %s '
+                          'ORDER BY "id" LIMIT 1', [key, order.pk or 0], one=True)
+    clash = clash[0] if clash else None
     if clash is not None:
         yield finding("ORDER_ENTITY_IN_FLIGHT", f"该主体已有进行中的订单 #{clash}，一个主体同一时间只能有一个订单。",
                       f"The entity already has order #{clash} in progress; one order per entity at a time.",
@@ -44,7 +43,8 @@ def entity_already_filed(ctx: RuleContext):
     from beian.registry.models import Entity, RecordStatus
 
     number = ctx.proposed.entity.certificate_number
-    if number and Entity.objects.filter(certificate_number=number, status=RecordStatus.ACTIVE).exists():
+    if number and hot_fetch(f'SELECT 1 FROM "{Entity._meta.db_table}" WHERE "certificate_number" = %s '
+                            'AND "status" = %s LIMIT 1', [number, RecordStatus.ACTIVE], one=True):
         yield finding("ENTITY_ALREADY_FILED", "该证件号码的主体已备案，请使用“新增网站”或“变更备案”。",
                       "An entity with this certificate number is already filed; use add website or a change.",
                       field="entity.certificate_number")
@@ -53,19 +53,19 @@ def entity_already_filed(ctx: RuleContext):
 @rule("ORDER_DOMAIN_IN_FLIGHT", source="icp §1.3", reads=("websites[].domains",),
       title_zh="一个域名同一时间只能在一个订单中办理", title_en="One order in progress per domain")
 def domain_in_flight(ctx: RuleContext):
-    from beian.orders.models import OrderLock
     from beian.orders.services import domain_lock_key
 
     keys = {domain_lock_key(name) for site in ctx.proposed.websites for name in site.domains}
     if not keys:
         return
-    locks = {lock.key: lock for lock in OrderLock.objects.filter(key__in=keys).exclude(order_id=ctx.order.pk)}
+    holders = dict(hot_fetch('SELECT "key", "order_id" FROM "orders_orderlock" WHERE "key" = ANY(%s) '
+                             'AND "order_id" <> %s', [sorted(keys), ctx.order.pk or 0]))
     for site in ctx.proposed.websites:
         for name in site.domains:
-            lock = locks.get(domain_lock_key(name))
-            if lock is not None:
-                yield finding("ORDER_DOMAIN_IN_FLIGHT", f"域名 {name} 已在订单 #{lock.order_id} 中办理。",
-                              f"The domain {name} is already in order #{lock.order_id}.",
+            holder = holders.get(domain_lock_key(name))
+            if holder is not None:
+                yield finding("ORDER_DOMAIN_IN_FLIGHT", f"域名 {name} 已在订单 #{holder} 中办理。",
+                              f"The domain {name} is already in order #{holder}.",
                               field=f"websites[{site.key}].domains", value=name)
 
 
@@ -83,8 +83,8 @@ def domain_already_filed(ctx: RuleContext):
         elif entry["op"] == ADD and entry["path"].startswith("websites[") and "." not in entry["path"]:
             names = entry["new"].get("domains", [])
         for name in names:
-            existing = Domain.objects.filter(ascii=domain_ascii(name), status=RecordStatus.ACTIVE).first()
-            if existing is None:
+            if not hot_fetch(f'SELECT 1 FROM "{Domain._meta.db_table}" WHERE "ascii" = %s AND "status" = %s LIMIT 1',
+                             [domain_ascii(name), RecordStatus.ACTIVE], one=True):
                 continue
             key = website_key_of(entry["path"])
             if ctx.order.type == "add_access" and ctx.current is None:
