@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.db import connection
 from django.utils import timezone
 
+from beian.core.hotsql import hot_fetch
 from beian.core.state import FilingState
 from beian.core.validators import format_entity_number, format_website_number
 from beian.registry.models import Entity, NumberSeries, Province
@@ -22,13 +23,10 @@ def _next_serial(province: Province, year: int) -> int:
     meta = NumberSeries._meta
     sql = (f"UPDATE {connection.ops.quote_name(meta.db_table)} SET last_serial = last_serial + 1 "
            f"WHERE province_id = %s AND year = %s RETURNING last_serial")
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [province.pk, year])
-        row = cursor.fetchone()
-        if row is None:
-            NumberSeries.objects.bulk_create([NumberSeries(province=province, year=year)], ignore_conflicts=True)
-            cursor.execute(sql, [province.pk, year])
-            row = cursor.fetchone()
+    row = hot_fetch(sql, [province.pk, year], one=True)  # prepared (core.hotsql)
+    if row is None:
+        NumberSeries.objects.bulk_create([NumberSeries(province=province, year=year)], ignore_conflicts=True)
+        row = hot_fetch(sql, [province.pk, year], one=True)
     return row[0]
 
 

@@ -26,12 +26,12 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from beian.core.diff import diff_scope
 from beian.core.errors import BeianError, ErrorItem, error
-from beian.core.hotsql import Table, hot_fetch, hot_update
+from beian.core.hotsql import Table, hot_execute, hot_fetch, hot_insert, hot_insert_many, hot_update
 
 log = logging.getLogger("beian.sms")
 
@@ -144,9 +144,10 @@ def sms_rule_for(order) -> tuple[bool, bool]:
     from beian.bureau.models import SmsVerifierRule
 
     scope = change_filing_scope(order.diff) if order.type == "change_filing" else ""
-    row = SmsVerifierRule.objects.filter(order_type=order.type, scope=scope).first()
+    row = hot_fetch(f'SELECT "entity_principal", "website_principal" FROM "{SmsVerifierRule._meta.db_table}" '
+                    'WHERE "order_type" = %s AND "scope" = %s', [order.type, scope], one=True)  # unique; prepared
     if row is not None:
-        return row.entity_principal, row.website_principal
+        return bool(row[0]), bool(row[1])
     if order.type == "change_filing":
         return DEFAULT_CHANGE_FILING[scope]
     return DEFAULT_VERIFIERS.get(order.type, (False, False))
@@ -223,14 +224,18 @@ def sms_codes_issue(*, order, verifiers: list[dict] | None = None) -> list:
 
     Called (via ``bureau.services.sms_stage_codes``) after ``sms_stage_clock`` set ``order.due_at`` (the window end).
     ``verifiers``: ``sms_verifiers(order)`` if the caller has it already (default: computed here).
+    Returns the challenges written (their ids are not read back).
     """
     from beian.bureau.models import SmsChallenge, SmsSession, SmsSessionStatus
 
     now = timezone.now()
-    SmsSession.objects.filter(order=order, status=SmsSessionStatus.OPEN).update(
-        status=SmsSessionStatus.CLOSED, ended_at=now, end_reason="reissued")
+    # Prepared statements (core.hotsql): every approval to the SMS stage runs them.
+    hot_execute(f'UPDATE "{SmsSession._meta.db_table}" SET "status" = %s, "ended_at" = %s, "end_reason" = %s '
+                'WHERE "order_id" = %s AND "status" = %s',
+                [SmsSessionStatus.CLOSED, connection.ops.adapt_datetimefield_value(now), "reissued", order.pk,
+                 SmsSessionStatus.OPEN])
     window_end = order.due_at or now + dt.timedelta(hours=24)
-    session = SmsSession.objects.create(order=order, started_at=now, window_ends_at=window_end)
+    session = hot_insert(SmsSession(order=order, started_at=now, window_ends_at=window_end))
     by_phone: dict[str, list[dict]] = {}
     for verifier in (sms_verifiers(order) if verifiers is None else verifiers):
         by_phone.setdefault(verifier["phone"], []).append(verifier)
@@ -246,7 +251,7 @@ def sms_codes_issue(*, order, verifiers: list[dict] | None = None) -> list:
                                        issued_at=now))
         codes.append(code)
     # One insert for the challenges and one for their SMS (the same rows and keys as one by one).
-    SmsChallenge.objects.bulk_create(challenges)
+    hot_insert_many(challenges)
     from beian.notify.services import sms_queue_many
 
     sms_queue_many(event="sms_code", order=order,

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import functools
+
 from django.db.models import Q, QuerySet
 
 from beian.core.errors import not_found
-from beian.materials.models import AgreementSignature, Material, MaterialRequirement
+from beian.core.hotsql import Table, hot_fetch
+from beian.materials.models import AgreementSignature, AgreementText, Material, MaterialRequirement
 
 
 def material_visible_to(user) -> QuerySet[Material]:
@@ -49,9 +52,17 @@ def current_materials_of(*, order, ctx=None) -> list[Material]:
     if ctx is None:
         return list(materials_of_order(order=order, current_only=True))
     key = ("materials.current", order.pk)
-    if key not in ctx.memo:
-        ctx.memo[key] = list(materials_of_order(order=order, current_only=True))
+    if key not in ctx.memo:  # the rule run (every submission): a prepared statement (core.hotsql)
+        table = _material_table()
+        ctx.memo[key] = [table.instance(row) for row in hot_fetch(
+            f'SELECT {table.select} FROM "{Material._meta.db_table}" WHERE "order_id" = %s AND NOT "superseded" '
+            'ORDER BY "id"', [order.pk])]
     return ctx.memo[key]
+
+
+@functools.cache
+def _material_table() -> Table:
+    return Table(Material)
 
 
 def requirement_status(*, order, findings: list | None = None, ctx=None) -> list[dict]:
@@ -65,8 +76,10 @@ def requirement_status(*, order, findings: list | None = None, ctx=None) -> list
     for req in requirements_for(order=order, findings=findings, ctx=ctx):
         material = current.get((req.code, req.website_key))
         if req.signed_in_app and signed is None:  # the signatures are read only when a requirement is signed
-            signed = set(AgreementSignature.objects.filter(order=order).values_list("agreement__code", flat=True)
-                         ) if order.pk is not None else set()
+            signed = {code for (code,) in hot_fetch(
+                f'SELECT "a"."code" FROM "{AgreementSignature._meta.db_table}" "s" INNER JOIN '
+                f'"{AgreementText._meta.db_table}" "a" ON "a"."id" = "s"."agreement_id" WHERE "s"."order_id" = %s',
+                [order.pk])} if order.pk is not None else set()
         met = req.code in signed if req.signed_in_app else material is not None
         out.append({**req.as_dict(), "met": met, "material_id": material.pk if material else None})
     return out

@@ -16,7 +16,7 @@ from pydantic import ValidationError as PydanticValidationError
 
 from beian.core.diff import filing_diff
 from beian.core.errors import BeianError, ErrorItem, Finding, conflict, error, forbidden, not_found
-from beian.core.hotsql import hot_execute, hot_fetch
+from beian.core.hotsql import hot_execute, hot_fetch, hot_insert
 from beian.core.state import FilingState, field_path_of, strip_read_only
 from beian.core.validators import normalize_domain
 from beian.orders import clock, events
@@ -273,9 +273,7 @@ def _insert_locks(order: Order, keys: list[str]) -> set[str]:
     rows = ", ".join(["(%s, %s, %s)"] * len(keys))
     sql = (f"INSERT INTO {qn(OrderLock._meta.db_table)} ({qn('key')}, {qn('order_id')}, {qn('created_at')}) "
            f"VALUES {rows} ON CONFLICT ({qn('key')}) DO NOTHING RETURNING {qn('key')}")
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [value for key in keys for value in (key, order.pk, at)])
-        return {row[0] for row in cursor.fetchall()}
+    return {row[0] for row in hot_fetch(sql, [value for key in keys for value in (key, order.pk, at)])}
 
 
 def _release_locks(order: Order) -> None:
@@ -383,13 +381,13 @@ def identity_verification_perform(*, user, order_id: int, website_key: str) -> I
                     field=f"websites[{website_key}].principal", status=422)
     backend = identity_backend()
     passed, evidence = backend.verify(order=order, website_key=website_key, principal=site.principal)
-    return IdentityVerification.objects.create(order=order, website_key=website_key,
-                                               principal_name=site.principal.name, backend=backend.name,
-                                               passed=passed, evidence=evidence, actor=user)
+    return hot_insert(IdentityVerification(order=order, website_key=website_key, principal_name=site.principal.name,
+                                           backend=backend.name, passed=passed, evidence=evidence, actor=user))
 
 
 def _unverified_principals(order: Order) -> list[str]:
-    passed = set(IdentityVerification.objects.filter(order=order, passed=True).values_list("website_key", flat=True))
+    passed = {key for (key,) in hot_fetch(f'SELECT "website_key" FROM "{IdentityVerification._meta.db_table}" '
+                                          'WHERE "order_id" = %s AND "passed"', [order.pk])}
     return [k for k in principals_to_verify(order) if k not in passed]
 
 

@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 
 import opencc
 
+from beian.core.hotsql import hot_fetch
+
 REGISTRY_TTL = 30.0
 
 _T2S = opencc.OpenCC("t2s")
@@ -117,7 +119,9 @@ def _revision() -> tuple:
     """The newest edit's id and time: ids can be reused after a rolled-back transaction, times are not."""
     from beian.rules.models import RuleDataEdit
 
-    return RuleDataEdit.objects.order_by("-id").values_list("id", "at").first() or (0, None)
+    # Every rule run asks: a prepared statement (core.hotsql).
+    row = hot_fetch(f'SELECT "id", "at" FROM "{RuleDataEdit._meta.db_table}" ORDER BY "id" DESC LIMIT 1', [], one=True)
+    return tuple(row) if row else (0, None)
 
 
 def _settings(row, base: ProvinceSettings, code: str | None, name: str) -> ProvinceSettings:
