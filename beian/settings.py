@@ -127,6 +127,10 @@ BEIAN_LOOKUP_LOCAL_POLL_MS = env_int("BEIAN_LOOKUP_LOCAL_POLL_MS", 500, minimum=
 BEIAN_LOOKUP_RATE_ADDRESS = env_str("BEIAN_LOOKUP_RATE_ADDRESS", "300/60")
 BEIAN_LOOKUP_RATE_TOKEN = env_str("BEIAN_LOOKUP_RATE_TOKEN", "3000/60")
 
+# Reference data (calendar, rules' data, catalogues) is copied into each process; a process asks whether its copy is
+# current at most this often (an edit in another process shows within it; 0 = on every read, as under tests).
+BEIAN_REFDATA_CHECK_MS = env_int("BEIAN_REFDATA_CHECK_MS", 0 if TESTING else 1000, minimum=0)
+
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",

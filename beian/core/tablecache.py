@@ -3,7 +3,8 @@
 Checks read catalogues on every call, but operators change them rarely (admin edits). Each process keeps one
 loaded copy keyed by a token in the shared cache (the database cache or Redis, shared by all web workers and the
 worker); every save or delete of a watched model replaces the token, so every process reloads on its next read —
-one cache read per check instead of the tables' queries. A random token, not a counter: a rolled-back
+one cache read per check instead of the tables' queries, and at most one per ``BEIAN_REFDATA_CHECK_MS``
+(core.refdata). A random token, not a counter: a rolled-back
 transaction can never make a stale copy look current. (A data migration's historical models send no signals:
 processes started after the migration load the tables anew.)
 """
@@ -11,9 +12,12 @@ processes started after the migration load the tables anew.)
 from __future__ import annotations
 
 import threading
+import time
 import uuid
 from collections.abc import Callable
 from typing import Generic, TypeVar
+
+from beian.core.refdata import check_due
 
 T = TypeVar("T")
 
@@ -23,11 +27,16 @@ class TableCache(Generic[T]):
         self.key = key
         self.loader = loader
         self._loaded: dict[str, T] = {}
+        self._current: tuple[float, T] | None = None  # (when confirmed current, value): see core.refdata
         self._lock = threading.Lock()
 
     def get(self) -> T:
         from django.core.cache import cache
 
+        now = time.monotonic()
+        current = self._current
+        if current is not None and not check_due(current[0], now):
+            return current[1]
         token = cache.get(self.key)
         if token is None:
             token = uuid.uuid4().hex
@@ -38,6 +47,7 @@ class TableCache(Generic[T]):
             with self._lock:
                 self._loaded.clear()
                 self._loaded[token] = value
+        self._current = (now, value)
         return value
 
     def changed(self, **kwargs) -> None:
@@ -46,6 +56,7 @@ class TableCache(Generic[T]):
 
         cache.set(self.key, uuid.uuid4().hex, None)
         self._loaded.clear()
+        self._current = None
 
     def watch(self, *models, m2m: tuple = ()) -> None:
         from django.db.models.signals import m2m_changed, post_delete, post_save

@@ -1,7 +1,8 @@
 """The rules' data as one in-process snapshot, reloaded when the data changes (design.md §7).
 
-:func:`rules_data` costs one indexed query per call (the newest :class:`RuleDataEdit` id) while nothing has
-changed; an edit in the admin (any process) changes that id and the next call reloads. The registry's own
+:func:`rules_data` costs one indexed query (the newest :class:`RuleDataEdit` id) at most every
+``BEIAN_REFDATA_CHECK_MS`` (core.refdata) while nothing has changed; an edit in the admin (any process) changes that id
+and the next check reloads (an edit in this process clears the snapshot at once). The registry's own
 catalogues (entity types, province names, the ``is_self`` access provider) are reloaded at most every
 ``REGISTRY_TTL`` seconds.
 
@@ -22,6 +23,7 @@ from dataclasses import dataclass, field
 import opencc
 
 from beian.core.hotsql import hot_fetch
+from beian.core.refdata import check_due
 
 REGISTRY_TTL = 30.0
 
@@ -113,6 +115,7 @@ class RulesData:
 
 _lock = threading.Lock()
 _cache: RulesData | None = None
+_checked_at: float | None = None  # when the snapshot was last confirmed current (core.refdata)
 
 
 def _revision() -> tuple:
@@ -183,18 +186,20 @@ def text_normalize_tld(tld: str) -> str:
 
 def rules_data() -> RulesData:
     """The current snapshot of the rules' data (reloaded after any edit)."""
-    global _cache
-    revision = _revision()
-    cached = _cache
-    if cached is not None and cached.revision == revision and time.monotonic() - cached.loaded_at < REGISTRY_TTL:
+    global _cache, _checked_at
+    cached, now = _cache, time.monotonic()
+    fresh = cached is not None and now - cached.loaded_at < REGISTRY_TTL
+    if fresh and not check_due(_checked_at, now):
         return cached
-    with _lock:
-        data = _load(revision)
-        _cache = data
-    return data
+    revision = _revision()
+    if not (fresh and cached.revision == revision):
+        with _lock:
+            cached = _cache = _load(revision)
+    _checked_at = now
+    return cached
 
 
 def rules_data_reset() -> None:
     """Forget the snapshot (tests that change the registry's catalogues call this)."""
-    global _cache
-    _cache = None
+    global _cache, _checked_at
+    _cache, _checked_at = None, None

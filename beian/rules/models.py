@@ -58,6 +58,13 @@ class RuleDataEdit(models.Model):
         raise PermissionError("The history of rule data edits is append-only.")
 
 
+def _changed_here() -> None:
+    # This process sees its own edit at once; the others at their next check (core.refdata).
+    from beian.rules.data import rules_data_reset
+
+    rules_data_reset()
+
+
 class EditLogged(models.Model):
     """Base of the rules' data tables: every save and delete is written to :class:`RuleDataEdit`.
 
@@ -79,12 +86,14 @@ class EditLogged(models.Model):
         RuleDataEdit.objects.create(model=type(self).__name__, object_id=self.pk,
                                     action="update" if before is not None else "create", before=before,
                                     after=self._snapshot(), actor=getattr(self, "_actor", None))
+        _changed_here()
 
     def delete(self, *args, **kwargs):
         before, pk = self._snapshot(), self.pk
         result = super().delete(*args, **kwargs)
         RuleDataEdit.objects.create(model=type(self).__name__, object_id=pk, action="delete", before=before,
                                     actor=getattr(self, "_actor", None))
+        _changed_here()
         return result
 
 

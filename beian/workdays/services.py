@@ -24,12 +24,15 @@ import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from time import monotonic
 from zoneinfo import ZoneInfo
 
 from django.db import connection, transaction
 from django.utils import timezone
 
 from beian.core.errors import error
+from beian.core.hotsql import hot_fetch
+from beian.core.refdata import check_due
 from beian.workdays import package
 from beian.workdays.models import CalendarDay, CalendarSource, CalendarYear, DayKind, Stage, StageSla
 
@@ -94,14 +97,13 @@ class _Snapshot:
 
 _lock = threading.Lock()
 _cache: dict[str, _Snapshot] = {}
+_checked: dict[str, float] = {}  # when each snapshot was last confirmed current (core.refdata)
 
 
 def _fingerprint() -> tuple:
     tables = [m._meta.db_table for m in (CalendarDay, CalendarYear, StageSla)]
     parts = ", ".join(f"(SELECT COUNT(*) FROM {t}), (SELECT MAX(updated_at) FROM {t})" for t in tables)
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {parts}")
-        return tuple(cursor.fetchone())
+    return tuple(hot_fetch(f"SELECT {parts}", [], one=True))
 
 
 def _load(fingerprint: tuple) -> _Snapshot:
@@ -113,12 +115,16 @@ def _load(fingerprint: tuple) -> _Snapshot:
 
 
 def _snapshot() -> _Snapshot:
-    fingerprint = _fingerprint()
     snap = _cache.get(connection.alias)
+    now = monotonic()
+    if snap is not None and not check_due(_checked.get(connection.alias), now):
+        return snap
+    fingerprint = _fingerprint()
     if snap is None or snap.fingerprint != fingerprint:
         snap = _load(fingerprint)
         with _lock:
             _cache[connection.alias] = snap
+    _checked[connection.alias] = now
     return snap
 
 
@@ -126,6 +132,7 @@ def calendar_cache_clear() -> None:
     """Drop this process's snapshot (the signal handlers call it on every change)."""
     with _lock:
         _cache.clear()
+        _checked.clear()
 
 
 # ---------------------------------------------------------------- reads
