@@ -33,6 +33,9 @@ class User(AbstractUser):
         related_name="bureau_reviewers",
         help_text=_("仅对管局审核员有效：可查看和处理这些省份的订单。"),
     )
+    # Whether the user has an active webhook endpoint: kept by notify's signals on WebhookEndpoint, so that an order
+    # event reads the endpoints only for users who have one (no round trip for everybody else).
+    webhooks_active = models.BooleanField(_("已启用 Webhook"), default=False, editable=False)
 
     class Meta:
         verbose_name = _("用户")

@@ -156,7 +156,8 @@ def notification_queue(*, event: str, recipients: Iterable, order=None, context:
         now = timezone.now()
         message = {k: rendered[k] for k in ("subject_zh", "subject_en", "body_zh", "body_en")}
         endpoints: dict[int, list[WebhookEndpoint]] = {}
-        for ep in _active_endpoints([u.pk for u in users]):
+        owners = [u.pk for u in users if getattr(u, "webhooks_active", True)]
+        for ep in _active_endpoints(owners) if owners else ():
             if ep.subscribed(event):
                 endpoints.setdefault(ep.owner_id, []).append(ep)
         rows: list[Outbox] = []

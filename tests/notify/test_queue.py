@@ -58,6 +58,33 @@ def test_no_email_without_address(make_user):
     assert [r.channel for r in rows] == [Channel.INBOX]
 
 
+def test_the_webhooks_active_flag_follows_the_endpoints(applicant, order):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from beian.accounts.models import User
+    from beian.notify.services import webhook_create, webhook_delete, webhook_update
+
+    def endpoint_reads() -> int:
+        fresh = User.objects.get(pk=applicant.pk)
+        with CaptureQueriesContext(connection) as ctx:
+            notification_queue(event="order_approved", recipients=[fresh], order=order, context={"seq": len(seen)})
+        seen.append(1)
+        return sum("notify_webhookendpoint" in q["sql"] for q in ctx.captured_queries)
+
+    seen: list = []
+    assert endpoint_reads() == 0  # no endpoint: the event does not look for any
+    hook = webhook_create(owner=applicant, url="https://hooks.example.com/a", events=["*"])
+    assert User.objects.get(pk=applicant.pk).webhooks_active and endpoint_reads() == 1
+    assert Outbox.objects.filter(channel=Channel.WEBHOOK, webhook=hook).exists()
+    webhook_update(owner=applicant, webhook_id=hook.pk, active=False)
+    assert not User.objects.get(pk=applicant.pk).webhooks_active and endpoint_reads() == 0
+    webhook_update(owner=applicant, webhook_id=hook.pk, active=True)
+    assert User.objects.get(pk=applicant.pk).webhooks_active
+    webhook_delete(owner=applicant, webhook_id=hook.pk)
+    assert not User.objects.get(pk=applicant.pk).webhooks_active
+
+
 def test_webhook_rows_only_for_the_recipients_subscribed_active_endpoints(applicant, other_applicant, order):
     from beian.notify.models import WebhookEndpoint
 
