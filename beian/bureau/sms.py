@@ -272,7 +272,6 @@ def _open_challenges(phone: str):
 _ORDERS_OPEN_FOR_PHONE = ('"o"."id" IN (SELECT "c"."order_id" FROM "bureau_smschallenge" "c" INNER JOIN '
                           '"bureau_smssession" "s" ON "s"."id" = "c"."session_id" WHERE "c"."phone" = %s '
                           'AND "s"."status" = %s) AND "o"."state" = %s')
-_UNVERIFIED_SQL = 'SELECT 1 FROM "bureau_smschallenge" WHERE "session_id" = %s AND "verified_at" IS NULL LIMIT 1'
 
 
 @functools.cache
@@ -281,19 +280,19 @@ def _challenge_tables():
 
     challenge, session = Table(SmsChallenge, "c"), Table(SmsSession, "s")
     sql = (f'SELECT {challenge.select}, {session.select} FROM "bureau_smschallenge" "c" INNER JOIN '
-           '"bureau_smssession" "s" ON "s"."id" = "c"."session_id" WHERE "c"."phone" = %s AND "s"."status" = %s '
+           '"bureau_smssession" "s" ON "s"."id" = "c"."session_id" WHERE "s"."status" = %s '
            'AND "c"."order_id" = ANY(%s) ORDER BY "c"."id"')
     return challenge, session, sql
 
 
-def _challenges_open(phone: str, orders: dict) -> list:
-    """The open challenges of this phone on the (locked) ``orders``, each with its session and order loaded:
-    ``_open_challenges(phone).filter(order_id__in=orders)`` as one prepared statement."""
+def _challenges_open(orders: dict) -> list:
+    """The open challenges (every phone) of the (locked) ``orders``, each with its session and order loaded, in
+    one prepared statement: this phone's are checked, the others tell whether the stage is complete."""
     from beian.bureau.models import SmsChallenge, SmsSessionStatus
 
     challenge_table, session_table, sql = _challenge_tables()
     out = []
-    for row in hot_fetch(sql, [phone, SmsSessionStatus.OPEN, list(orders)]):
+    for row in hot_fetch(sql, [SmsSessionStatus.OPEN, list(orders)]):
         challenge = challenge_table.instance(row)
         SmsChallenge.session.field.set_cached_value(challenge, session_table.instance(row, len(challenge_table)))
         SmsChallenge.order.field.set_cached_value(challenge, orders[challenge.order_id])
@@ -350,7 +349,8 @@ def sms_verify(*, phone: str, certificate_suffix: str, code: str) -> SmsVerifyRe
     now = timezone.now()
     matched = []
     wrong = []
-    for challenge in _challenges_open(phone, orders):
+    everyone = _challenges_open(orders)
+    for challenge in (c for c in everyone if c.phone == phone):
         order = orders[challenge.order_id]
         if _window_end(order, challenge.session) <= now:
             _fail(order, challenge.session, reason="timeout")
@@ -376,7 +376,7 @@ def sms_verify(*, phone: str, certificate_suffix: str, code: str) -> SmsVerifyRe
             challenge.verified_at = now
             hot_update(challenge, ["verified_at"])
         session = challenge.session
-        if hot_fetch(_UNVERIFIED_SQL, [session.pk], one=True):
+        if any(c.session_id == session.pk and c.verified_at is None for c in everyone):
             pending_others = True
             continue
         _session_end(session, status=SmsSessionStatus.PASSED, reason="verified")
