@@ -369,6 +369,7 @@ def _domain_error(code: str, zh: str, en: str, field: str | None) -> BeianError:
     return error(code, zh, en, field=field)
 
 
+@functools.lru_cache(maxsize=8192)  # pure, and a submission asks for the same names several times (rules, locks)
 def normalize_domain(value: str, *, field: str | None = None) -> DomainName:
     """Normalise a domain typed in any form (UTS 46: full-width letters, ``。``, upper case, trailing dot).
 

@@ -35,7 +35,7 @@ from beian.notify.models import (
     OutboxStatus,
     WebhookEndpoint,
 )
-from beian.notify.templates import TEMPLATES, template_render
+from beian.notify.templates import TEMPLATES, template_render, template_render_sms
 
 log = logging.getLogger("beian.notify")
 
@@ -150,7 +150,7 @@ def notification_queue(*, event: str, recipients: Iterable, order=None, context:
     # retried: a failure fails the event); on its own it is an ordinary transaction.
     with transaction.atomic(savepoint=False):
         ctx = _render_context(order, context or {})
-        rendered = template_render(event, ctx)
+        rendered = template_render(event, ctx, sms=False)
         disc = _discriminator(context)
         order_part = f"o{order.pk}" if order is not None else "o0"
         now = timezone.now()
@@ -198,7 +198,7 @@ def _sms_row(*, event: str, phone: str, context: dict, order, now) -> Outbox:
     if not phone:
         raise ValueError("phone is required")
     ctx = _render_context(order, context or {})
-    text = template_render(event, ctx)["sms_zh"]
+    text = template_render_sms(event, ctx)
     phone_part = "p" + hashlib.sha256(phone.encode()).hexdigest()[:16]
     key = _key(event, f"o{order.pk}" if order is not None else "o0", phone_part, Channel.SMS,
                _discriminator(context))

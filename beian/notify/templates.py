@@ -203,8 +203,8 @@ def _render(source: str, context: dict) -> str:
     return _compiled(source).render(Context(context)).strip()
 
 
-def template_render(event: str, context: dict) -> dict[str, str]:
-    """Render subject and body in both languages (and the SMS text) for ``event``."""
+def template_render(event: str, context: dict, *, sms: bool = True) -> dict[str, str]:
+    """Render subject and body in both languages (and the SMS text unless ``sms=False``) for ``event``."""
     tpl = template_for(event)
     out = {
         "subject_zh": _render(tpl.subject_zh, context)[:300],
@@ -212,5 +212,12 @@ def template_render(event: str, context: dict) -> dict[str, str]:
         "body_zh": _render(tpl.body_zh, context),
         "body_en": _render(tpl.body_en, context),
     }
-    out["sms_zh"] = _render(tpl.sms_zh, context) if tpl.sms_zh else out["subject_zh"]
+    if sms:
+        out["sms_zh"] = _render(tpl.sms_zh, context) if tpl.sms_zh else out["subject_zh"]
     return out
+
+
+def template_render_sms(event: str, context: dict) -> str:
+    """Only the SMS text of ``event`` (the subject in Chinese where the event has no SMS wording)."""
+    tpl = template_for(event)
+    return _render(tpl.sms_zh, context) if tpl.sms_zh else _render(tpl.subject_zh, context)[:300]
