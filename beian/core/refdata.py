@@ -11,8 +11,23 @@ interval, an edit made in this process at once (its save clears this process's c
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 from django.conf import settings
+
+_resets: list[Callable[[], None]] = []
+
+
+def on_reset(fn: Callable[[], None]) -> Callable[[], None]:
+    """Register a copy's "forget everything" function (each cache registers its own)."""
+    _resets.append(fn)
+    return fn
+
+
+def refdata_reset() -> None:
+    """Forget every copy in this process (a test that lengthens the interval starts from the database)."""
+    for fn in _resets:
+        fn()
 
 
 def check_due(checked_at: float | None, now: float | None = None) -> bool:

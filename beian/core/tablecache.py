@@ -17,7 +17,7 @@ import uuid
 from collections.abc import Callable
 from typing import Generic, TypeVar
 
-from beian.core.refdata import check_due
+from beian.core.refdata import check_due, on_reset
 
 T = TypeVar("T")
 
@@ -29,6 +29,13 @@ class TableCache(Generic[T]):
         self._loaded: dict[str, T] = {}
         self._current: tuple[float, T] | None = None  # (when confirmed current, value): see core.refdata
         self._lock = threading.Lock()
+        on_reset(self.reset)
+
+    def reset(self) -> None:
+        """Forget the loaded copy (core.refdata.refdata_reset)."""
+        with self._lock:
+            self._loaded.clear()
+            self._current = None
 
     def get(self) -> T:
         from django.core.cache import cache

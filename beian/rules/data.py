@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 import opencc
 
 from beian.core.hotsql import hot_fetch
-from beian.core.refdata import check_due
+from beian.core.refdata import check_due, on_reset
 
 REGISTRY_TTL = 30.0
 
@@ -199,6 +199,7 @@ def rules_data() -> RulesData:
     return cached
 
 
+@on_reset
 def rules_data_reset() -> None:
     """Forget the snapshot (tests that change the registry's catalogues call this)."""
     global _cache, _checked_at

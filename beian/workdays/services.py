@@ -32,7 +32,7 @@ from django.utils import timezone
 
 from beian.core.errors import error
 from beian.core.hotsql import hot_fetch
-from beian.core.refdata import check_due
+from beian.core.refdata import check_due, on_reset
 from beian.workdays import package
 from beian.workdays.models import CalendarDay, CalendarSource, CalendarYear, DayKind, Stage, StageSla
 
@@ -128,6 +128,7 @@ def _snapshot() -> _Snapshot:
     return snap
 
 
+@on_reset
 def calendar_cache_clear() -> None:
     """Drop this process's snapshot (the signal handlers call it on every change)."""
     with _lock:

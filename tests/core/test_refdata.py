@@ -10,8 +10,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from beian.core.refdata import refdata_reset
 from beian.core.tablecache import TableCache
-from beian.rules.data import rules_data, rules_data_reset
+from beian.rules.data import rules_data
 from beian.rules.models import Word, WordCategory
 from beian.workdays import services as workdays
 from beian.workdays.models import CalendarDay, DayKind
@@ -23,11 +24,9 @@ START = dt.datetime(2026, 9, 30, 15, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)
 @pytest.fixture
 def throttled(settings):
     settings.BEIAN_REFDATA_CHECK_MS = 200
-    workdays.calendar_cache_clear()
-    rules_data_reset()
+    refdata_reset()
     yield settings
-    workdays.calendar_cache_clear()
-    rules_data_reset()
+    refdata_reset()
 
 
 def _queries(fn) -> int:
