@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from beian.core.diff import filing_diff
 from beian.core.errors import BeianError
-from beian.core.hotsql import Table, hot_fetch, hot_insert, hot_insert_many, hot_save
+from beian.core.hotsql import hot_insert, hot_insert_many, hot_save
 from beian.core.state import (
     AccessState,
     FilingState,
@@ -18,6 +18,7 @@ from beian.core.state import (
     PreApprovalState,
     PrincipalState,
 )
+from beian.core.tablecache import TableCache
 from beian.core.validators import normalize_domain
 from beian.registry.models import (
     Access,
@@ -200,17 +201,23 @@ def _sync_domains(website: Website, names: list[str], *, is_new: bool = False) -
             domain.save(update_fields=["status"])
 
 
-_PROVIDER = Table(AccessProvider)
-_PROVIDER_SQL = (f'SELECT {_PROVIDER.select} FROM "{AccessProvider._meta.db_table}" WHERE "name" = %s OR "is_self" '
-                 'ORDER BY "name" = %s DESC, "id" LIMIT 1')
+def _providers_load() -> tuple[dict[str, AccessProvider], AccessProvider | None]:
+    rows = list(AccessProvider.objects.all())
+    return {p.name: p for p in rows}, next((p for p in rows if p.is_self), None)
+
+
+# Every approval names its access providers; operators change them rarely (a per-process copy, core.tablecache).
+_PROVIDERS = TableCache("beian:registry:access-providers", _providers_load)
+_PROVIDERS.watch(AccessProvider)
 
 
 def _access_provider(name: str) -> AccessProvider:
-    """The provider of that name, else this provider (``is_self``) — one prepared statement."""
-    row = hot_fetch(_PROVIDER_SQL, [name, name], one=True)
-    if row is None:
+    """The provider of that name, else this provider (``is_self``)."""
+    by_name, own = _PROVIDERS.get()
+    provider = by_name.get(name) or own
+    if provider is None:
         raise AccessProvider.DoesNotExist(f"no access provider {name!r} and none marked as this provider")
-    return _PROVIDER.instance(row)
+    return provider
 
 
 def _sync_access(website: Website, site, *, is_new: bool = False) -> list[Access]:

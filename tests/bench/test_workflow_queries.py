@@ -19,9 +19,9 @@ from bench.workflow import TRANSITIONS, run
 # submit includes the rule engine and the materials requirement check (their own budgets live with them).
 BUDGETS = {
     "postgresql": {"submit": 15, "identity": 4, "claim": 6, "provider_approve": 12, "sms_verify": 9,
-                   "bureau_approve": 17},
+                   "bureau_approve": 16},
     "sqlite": {"submit": 15, "identity": 4, "claim": 6, "provider_approve": 12, "sms_verify": 9,
-               "bureau_approve": 22},
+               "bureau_approve": 21},
 }
 
 
