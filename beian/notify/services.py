@@ -9,6 +9,7 @@ lease ends. Logs name outbox ids, channels and events only — never addresses, 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -21,7 +22,7 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from beian.core.errors import error, not_found
 from beian.core.hotsql import Table, hot_fetch, hot_insert_many
@@ -86,11 +87,20 @@ def _reasons(raw) -> list[dict]:
     return out
 
 
+@functools.cache
+def order_type_zh(value: str) -> str:
+    """The Chinese name of an order type (the messages' wording is Chinese whatever language is active)."""
+    from beian.orders.models import OrderType
+
+    with translation.override("zh-hans"):
+        return str(OrderType(value).label) if value in OrderType.values else value
+
+
 def _order_dict(order) -> dict | None:
     if order is None:
         return None
     site = settings.BEIAN.get("SITE_URL", "").rstrip("/")
-    return {"id": order.pk, "type": order.type, "type_zh": str(order.get_type_display()),
+    return {"id": order.pk, "type": order.type, "type_zh": order_type_zh(order.type),
             "type_en": ORDER_TYPE_EN.get(order.type, order.type), "state": order.state,
             "url": f"{site}/orders/{order.pk}/"}
 

@@ -10,12 +10,12 @@ from django.utils import timezone
 
 
 def _queue(event: str, order, recipients, **context) -> None:
-    from beian.notify.services import notification_queue
+    from beian.notify.services import notification_queue, order_type_zh
 
     # seq tells this occurrence of the event from earlier ones of the same order (idempotency keys): the history
     # row ``advance`` wrote for it in this transaction; events without one count the order's history.
     seq = getattr(order, "last_history_id", None)
-    base = {"order_id": order.pk, "order_type": order.type, "order_type_display": str(order.get_type_display()),
+    base = {"order_id": order.pk, "order_type": order.type, "order_type_display": order_type_zh(order.type),
             "state": order.state, "seq": f"h{seq}" if seq is not None else order.history.count()}
     if order.due_at:
         base["due_at"] = timezone.localtime(order.due_at).strftime("%Y-%m-%d %H:%M")
