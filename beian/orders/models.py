@@ -93,7 +93,8 @@ class Order(models.Model):
     claimed_at = models.DateTimeField(_("领取时间"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
     stage_started_at = models.DateTimeField(_("阶段开始"), null=True, blank=True)
-    due_at = models.DateTimeField(_("当前阶段截止"), null=True, blank=True, db_index=True)
+    # Indexed with the state (Meta.indexes): every query on due_at names the state too.
+    due_at = models.DateTimeField(_("当前阶段截止"), null=True, blank=True)
     paused_at = models.DateTimeField(_("暂停时间"), null=True, blank=True)
     paused_working_days = models.PositiveSmallIntegerField(
         _("暂停的工作日"), default=0, help_text=_("补充材料期间暂停的工作日，已加到本阶段截止时间上。"))
