@@ -136,9 +136,7 @@ def _db_values(instance, fields, conn, *, add: bool) -> list:
     return [f.get_db_prep_save(f.pre_save(instance, add), conn) for f in fields]
 
 
-def hot_update(instance, fields: Sequence[str] | None = None, *, alias: str = DEFAULT_DB_ALIAS) -> None:
-    """``instance.save(update_fields=fields)`` of an existing row as one prepared UPDATE (every concrete column
-    without ``fields``; auto-now fields advance as in ``save``)."""
+def _update_plan(instance, fields: Sequence[str] | None) -> tuple[str, list]:
     meta = instance._meta
     key = (type(instance), "update", tuple(fields or ()))
     plan = _SQL.get(key)
@@ -148,25 +146,56 @@ def hot_update(instance, fields: Sequence[str] | None = None, *, alias: str = DE
         sql = (f'UPDATE "{meta.db_table}" SET ' + ", ".join(f'"{f.column}" = %s' for f in chosen)
                + f' WHERE "{meta.pk.column}" = %s')
         plan = _SQL[key] = (sql, chosen)
-    sql, chosen = plan
+    return plan
+
+
+def _insert_plan(instance) -> tuple[str, list]:
+    meta = instance._meta
+    key = (type(instance), "insert")
+    plan = _SQL.get(key)
+    if plan is None:
+        fields = [f for f in meta.concrete_fields if not f.primary_key]
+        sql = (f'INSERT INTO "{meta.db_table}" (' + ", ".join(f'"{f.column}"' for f in fields)
+               + ") VALUES (" + ", ".join(["%s"] * len(fields)) + f') RETURNING "{meta.pk.column}"')
+        plan = _SQL[key] = (sql, fields)
+    return plan
+
+
+def _inserted(instance, pk, alias: str):
+    instance.pk = pk
+    instance._state.adding = False
+    instance._state.db = alias
+    return instance
+
+
+def hot_update(instance, fields: Sequence[str] | None = None, *, alias: str = DEFAULT_DB_ALIAS) -> None:
+    """``instance.save(update_fields=fields)`` of an existing row as one prepared UPDATE (every concrete column
+    without ``fields``; auto-now fields advance as in ``save``)."""
+    sql, chosen = _update_plan(instance, fields)
     conn = connections[alias]
     hot_execute(sql, [*_db_values(instance, chosen, conn, add=False), instance.pk], alias=alias)
 
 
 def hot_insert(instance, *, alias: str = DEFAULT_DB_ALIAS):
     """``instance.save()`` of a new row (auto primary key) as one prepared INSERT … RETURNING; sets the pk."""
-    meta = instance._meta
-    fields = [f for f in meta.concrete_fields if not f.primary_key]
-    key = (type(instance), "insert")
-    sql = _SQL.get(key)
-    if sql is None:
-        sql = _SQL[key] = (f'INSERT INTO "{meta.db_table}" (' + ", ".join(f'"{f.column}"' for f in fields)
-                           + ") VALUES (" + ", ".join(["%s"] * len(fields)) + f') RETURNING "{meta.pk.column}"')
+    sql, fields = _insert_plan(instance)
     conn = connections[alias]
-    instance.pk = hot_fetch(sql, _db_values(instance, fields, conn, add=True), alias=alias, one=True)[0]
-    instance._state.adding = False
-    instance._state.db = alias
-    return instance
+    return _inserted(instance, hot_fetch(sql, _db_values(instance, fields, conn, add=True), alias=alias,
+                                         one=True)[0], alias)
+
+
+def hot_update_insert(instance, new, *, alias: str = DEFAULT_DB_ALIAS):
+    """``hot_update(instance)`` then ``hot_insert(new)`` (a row and the history row of its change): on PostgreSQL
+    one statement, the update as a data-modifying ``WITH`` in front of the insert; elsewhere two."""
+    conn = connections[alias]
+    if conn.vendor != "postgresql":
+        hot_update(instance, alias=alias)
+        return hot_insert(new, alias=alias)
+    update_sql, chosen = _update_plan(instance, None)
+    insert_sql, fields = _insert_plan(new)
+    params = [*_db_values(instance, chosen, conn, add=False), instance.pk, *_db_values(new, fields, conn, add=True)]
+    row = hot_fetch(f'WITH "updated" AS ({update_sql}) {insert_sql}', params, alias=alias, one=True)
+    return _inserted(new, row[0], alias)
 
 
 def hot_save(instance, *, alias: str = DEFAULT_DB_ALIAS):

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from beian.core.errors import conflict, forbidden
-from beian.core.hotsql import hot_insert, hot_update
+from beian.core.hotsql import hot_update_insert
 from beian.orders.models import Order, OrderHistory, OrderState
 
 S = OrderState
@@ -106,10 +106,10 @@ def advance(order: Order, event: str, *, actor=None, reason: str = "", data: dic
         order.state = edge.target
         if edge.target in {S.APPROVED, S.REJECTED, S.WITHDRAWN, S.EXPIRED}:
             order.ended_at = timezone.now()
-    # Saves what the calling service changed too (claim, clocks, flags). Prepared statements (core.hotsql): these
-    # two run in every transition.
-    hot_update(order)
-    history = hot_insert(OrderHistory(order=order, event=event, from_state=from_state, to_state=order.state,
-                                      actor=actor, reason=reason, data=data or {}))
+    # Saves what the calling service changed too (claim, clocks, flags), and the history row: one prepared statement
+    # on PostgreSQL (core.hotsql), as this runs in every transition.
+    history = hot_update_insert(order, OrderHistory(order=order, event=event, from_state=from_state,
+                                                    to_state=order.state, actor=actor, reason=reason,
+                                                    data=data or {}))
     order.last_history_id = history.pk  # the event's notifications are keyed by it (orders.events)
     return history

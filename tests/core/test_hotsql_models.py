@@ -10,7 +10,7 @@ from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from beian.core.hotsql import Table, hot_fetch, hot_insert, hot_update
+from beian.core.hotsql import Table, hot_fetch, hot_insert, hot_update, hot_update_insert
 from beian.orders.models import Order, OrderHistory, OrderLock
 from beian.orders.services import _lock_order
 from beian.registry.models import Province
@@ -61,6 +61,17 @@ def test_hot_update_and_insert_write_what_save_writes(order, reviewer):
                                       data={"k": ["v"]}))
     assert history.pk is not None and history.at is not None  # auto_now_add as in save()
     assert _values(OrderHistory.objects.get(pk=history.pk)) == _values(history)
+
+
+def test_update_and_insert_together_write_both_rows(order, reviewer):
+    order.state, order.claimed_by = "provider_review", reviewer
+    with CaptureQueriesContext(connection) as ctx, transaction.atomic():
+        history = hot_update_insert(order, OrderHistory(order=order, event="claim", from_state="draft",
+                                                        to_state="provider_review", actor=reviewer))
+    writes = [q for q in ctx.captured_queries if q["sql"].startswith(("UPDATE", "INSERT", "WITH"))]
+    assert len(writes) == (1 if connection.vendor == "postgresql" else 2)
+    assert _values(Order.objects.get(pk=order.pk)) == _values(order)
+    assert _values(OrderHistory.objects.get(pk=history.pk)) == _values(history) and history.order_id == order.pk
 
 
 def test_a_failing_write_in_a_transaction_raises_djangos_error(order):
