@@ -8,9 +8,11 @@ Two tiers, both governed by ``BEIAN_LOOKUP_CACHE_SECONDS`` (0 = off):
 2. **Shared** (the Django cache), only when it is Redis (``BEIAN_REDIS_URL``): a database-cache hit costs as much
    as the lookup itself and a miss adds a write (docs/lookup.md, measured), so without Redis there is no shared tier.
 
-Invalidation: ``registry_changed`` (sent after an approval commits) names every key the approval may have changed
-an answer for — the domains and the entity and website numbers of the filing before and after it — deletes them from
-the shared tier and writes them to ``lookup_cachebust`` (model ``CacheBust``). Every worker reads the rows it has
+Invalidation: ``registry_changed`` (sent in the approval's transaction) names every key the approval may have
+changed an answer for — the domains and the entity and website numbers of the filing before and after it; they are
+written to ``lookup_cachebust`` (model ``CacheBust``) in that transaction, so the bust rows commit exactly when the
+approval does (a crash between the two cannot leave answers stale), and deleted from the shared tier and this
+worker's tier once it has committed. Every worker reads the rows it has
 not seen, at most every ``BEIAN_LOOKUP_LOCAL_POLL_MS`` (default 500 ms, one indexed query), before it answers from
 its own tier, and drops those keys. So an answer is at most one poll interval stale after the approval committed.
 A lookup that read the registry before the commit and stores its answer after the poll that dropped the key is
@@ -29,6 +31,7 @@ from collections import OrderedDict
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 
 from beian.core.hotsql import hot_fetch, hot_insert_many
 
@@ -223,13 +226,17 @@ def invalidate_entity(*, entity_id: int, domains: list[str] | None = None, numbe
     if not keys:
         return 0
     created = int(time.time())
-    # One prepared insert (core.hotsql): after commit, in autocommit — no transaction of its own.
+    # One prepared insert (core.hotsql), in the caller's transaction (the approval's): it commits with it.
     hot_insert_many([CacheBust(key=f"{kind}:{k}", created_at=created) for kind, k in keys])
-    with _local.lock:  # this worker at once; the others at their next poll
-        for kind, k in keys:
-            _local.entries.pop(f"{kind}:{k}", None)
-    if _shared():
-        cache.delete_many([_key(kind, k) for kind, k in keys])
+
+    def drop() -> None:  # this worker at once; the others at their next poll
+        with _local.lock:
+            for kind, k in keys:
+                _local.entries.pop(f"{kind}:{k}", None)
+        if _shared():
+            cache.delete_many([_key(kind, k) for kind, k in keys])
+
+    transaction.on_commit(drop)
     return len(keys)
 
 

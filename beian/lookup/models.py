@@ -27,7 +27,7 @@ class RateCounter(models.Model):
 class CacheBust(models.Model):
     """缓存失效记录 — one answer-cache key that an approval made stale, for every web worker to drop.
 
-    Written by ``registry_changed`` (after the approval commits); each worker reads the rows it has not seen at most
+    Written by ``registry_changed`` in the approval's transaction; each worker reads the rows it has not seen at most
     every ``BEIAN_LOOKUP_LOCAL_POLL_MS`` and drops those keys from its own tier (beian/lookup/cache.py). Kept for
     ``cache.BUST_RETENTION`` seconds, then swept.
     """

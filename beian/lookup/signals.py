@@ -1,5 +1,5 @@
-"""Keep the lookup in step with the registry: the SQLite name index in the entity's own transaction, the answer
-cache after commit (``registry_changed``)."""
+"""Keep the lookup in step with the registry: the SQLite name index and the answer cache's bust rows in the
+approval's own transaction (``post_save`` of the entity, ``registry_changed``)."""
 
 from __future__ import annotations
 

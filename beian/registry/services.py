@@ -36,8 +36,10 @@ from beian.registry.selectors import entity_state, filing_state_of, website_stat
 
 ACTIVE, CANCELLED = RecordStatus.ACTIVE, RecordStatus.CANCELLED
 
-# Sent after commit whenever an approval changed an entity's filing (e.g. the public lookup drops its cache), with
-# the domains (ASCII) and numbers of the filing before and after it.
+# Sent whenever an approval changed an entity's filing (e.g. the public lookup drops its cache), with the domains
+# (ASCII) and numbers of the filing before and after it. Sent inside the approval's transaction once the registry
+# rows are written: a receiver's own rows commit (or roll back) with the approval; what it does outside the database
+# it defers with ``transaction.on_commit``.
 registry_changed = Signal()
 
 
@@ -134,9 +136,8 @@ def registry_apply(*, state: FilingState, entity: Entity | None, order=None, act
     entity.applied_state = after
     hot_insert(RegistryVersion(entity=entity, version=entity.version, snapshot=after.to_json(),
                                diff=filing_diff(before, after), order=order, actor=actor))
-    entity_id, (domains, numbers) = entity.pk, _names_of(before, after)
-    transaction.on_commit(lambda: registry_changed.send(sender=Entity, entity_id=entity_id, domains=domains,
-                                                        numbers=numbers))
+    domains, numbers = _names_of(before, after)
+    registry_changed.send(sender=Entity, entity_id=entity.pk, domains=domains, numbers=numbers)
     return entity
 
 

@@ -105,15 +105,17 @@ def test_answers_are_cached_in_the_worker(api, cached, zj_entity):
     assert cache.get(lookup_cache._key("d", "yunqi-net.cn")) is None  # no shared tier without Redis
 
 
-def test_the_shared_tier_is_used_with_redis(api, cached, settings, zj_entity):
+def test_the_shared_tier_is_used_with_redis(api, cached, settings, zj_entity, django_capture_on_commit_callbacks):
     settings.REDIS_URL = "redis://127.0.0.1:6379/0"  # only the switch: the test cache backend stands in for Redis
     api().get("/api/lookup/domain?host=yunqi-net.cn")
     assert cache.get(lookup_cache._key("d", "yunqi-net.cn"))["record"]["website_name"] == "云栖网络官网"
     lookup_cache.local_reset()  # another worker: empty local tier, answered from the shared tier
     _rename_without_approval("绕过审批的改名")
     assert api().get("/api/lookup/domain?host=yunqi-net.cn").json_body["record"]["website_name"] == "云栖网络官网"
-    lookup_cache.invalidate_entity(entity_id=zj_entity.pk)
-    assert cache.get(lookup_cache._key("d", "yunqi-net.cn")) is None
+    with django_capture_on_commit_callbacks(execute=True):
+        lookup_cache.invalidate_entity(entity_id=zj_entity.pk)  # in the approval's transaction …
+        assert cache.get(lookup_cache._key("d", "yunqi-net.cn")) is not None
+    assert cache.get(lookup_cache._key("d", "yunqi-net.cn")) is None  # … dropped from the shared tier once committed
     assert api().get("/api/lookup/domain?host=yunqi-net.cn").json_body["record"]["website_name"] == "绕过审批的改名"
 
 
@@ -207,3 +209,16 @@ def test_an_approval_drops_the_cached_answers(api, cached, applicant, reviewer, 
         "website_name"] == "云栖网络新官网"
     assert client.get("/api/lookup/domain?host=yunqi-cloud.com").json_body["status"] == "cancelled"
     assert client.get(f"/api/lookup/number?number={second.number}").json_body["status"] == "cancelled"
+
+
+def test_bust_rows_commit_and_roll_back_with_the_approval(cached, zj_entity):
+    from django.db import transaction
+
+    from beian.lookup.models import CacheBust
+
+    before = CacheBust.objects.count()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        assert lookup_cache.invalidate_entity(entity_id=zj_entity.pk, domains=["yunqi-net.cn"], numbers=[]) == 1
+        assert CacheBust.objects.count() == before + 1
+        raise RuntimeError("the approval failed after the registry was written")
+    assert CacheBust.objects.count() == before  # no bust for an approval that did not happen
