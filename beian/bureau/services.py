@@ -14,7 +14,7 @@ from beian.bureau.numbers import numbers_issue
 from beian.core.errors import forbidden, not_found
 from beian.core.state import FilingState
 from beian.orders import clock, events
-from beian.orders.locks import orders_locked
+from beian.orders.locks import order_locked
 from beian.orders.models import Order, OrderState, OrderType
 from beian.orders.workflow import advance
 from beian.registry.models import Entity
@@ -46,7 +46,10 @@ def bureau_stage_clock(*, order: Order) -> None:
 
 def _lock(order_id: int) -> Order:
     """The order row locked, with the province and applicant its clock and notifications read."""
-    return Order.objects.select_for_update(of=("self",)).select_related("province", "applicant").get(pk=order_id)
+    order = order_locked(order_id)
+    if order is None:
+        raise Order.DoesNotExist(f"order {order_id}")
+    return order
 
 
 @transaction.atomic(savepoint=False)  # inside sms_verify's transaction: no savepoint round trips
@@ -78,9 +81,9 @@ def _bureau_order(reviewer, order_id: int) -> Order:
     if not reviewer.is_bureau_reviewer:
         raise forbidden()
     through = get_user_model().bureau_provinces.through._meta.db_table
-    found = orders_locked(f'"o"."id" = %s AND "o"."bureau_at" IS NOT NULL AND "o"."province_id" IN '
-                          f'(SELECT "province_id" FROM "{through}" WHERE "user_id" = %s)', [order_id, reviewer.pk])
-    order = found[0] if found else None
+    order = order_locked(order_id, also=f'"o"."bureau_at" IS NOT NULL AND "o"."province_id" IN '
+                                        f'(SELECT "province_id" FROM "{through}" WHERE "user_id" = %s)',
+                         params=[reviewer.pk])
     if order is None:
         raise not_found("订单", "order")
     order.bureau_scope_checked_for = reviewer.pk  # ``advance`` need not ask again whether the province is theirs

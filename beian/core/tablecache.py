@@ -62,8 +62,7 @@ class TableCache(Generic[T]):
         from django.core.cache import cache
 
         cache.set(self.key, uuid.uuid4().hex, None)
-        self._loaded.clear()
-        self._current = None
+        self.reset()
 
     def watch(self, *models, m2m: tuple = ()) -> None:
         from django.db.models.signals import m2m_changed, post_delete, post_save

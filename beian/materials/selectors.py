@@ -50,14 +50,19 @@ def current_materials_of(*, order, ctx=None) -> list[Material]:
     """The order's current (not superseded) materials by id; read once per rule run when ``ctx`` (a
     ``RuleContext``) is given (``MATERIAL_CHECKS`` and ``MATERIAL_MISSING`` both need them)."""
     if ctx is None:
-        return list(materials_of_order(order=order, current_only=True))
+        return _current_materials(order.pk)
     key = ("materials.current", order.pk)
-    if key not in ctx.memo:  # the rule run (every submission): a prepared statement (core.hotsql)
-        table = _material_table()
-        ctx.memo[key] = [table.instance(row) for row in hot_fetch(
-            f'SELECT {table.select} FROM "{Material._meta.db_table}" WHERE "order_id" = %s AND NOT "superseded" '
-            'ORDER BY "id"', [order.pk])]
+    if key not in ctx.memo:
+        ctx.memo[key] = _current_materials(order.pk)
     return ctx.memo[key]
+
+
+def _current_materials(order_id: int) -> list[Material]:
+    # ``materials_of_order(current_only=True)`` as a prepared statement (core.hotsql): every submission reads them.
+    table = _material_table()
+    return [table.instance(row) for row in hot_fetch(
+        f'SELECT {table.select} FROM "{Material._meta.db_table}" WHERE "order_id" = %s AND NOT "superseded" '
+        'ORDER BY "id"', [order_id])]
 
 
 @functools.cache

@@ -44,7 +44,7 @@ def orders_locked(where: str, params: Sequence) -> list[Order]:
     return out
 
 
-def order_locked(order_id: int) -> Order | None:
-    """The order, locked (None: no such order)."""
-    found = orders_locked('"o"."id" = %s', [order_id])
+def order_locked(order_id: int, *, also: str = "", params: Sequence = ()) -> Order | None:
+    """The order, locked (None: no such order, or it does not meet ``also``, more SQL on ``"o"`` with ``params``)."""
+    found = orders_locked('"o"."id" = %s' + (f" AND {also}" if also else ""), [order_id, *params])
     return found[0] if found else None
