@@ -81,7 +81,9 @@ def provide_materials(page) -> int:
     for _ in range(10):
         sign = page.locator("#materials li.unmet form button", has_text="签署")
         if sign.count():
-            sign.first.click()
+            # Wait for the reloaded page: counting the panel on a half-loaded page would end the loop early.
+            with page.expect_navigation():
+                sign.first.click()
             done += 1
             continue
         upload = page.locator("#materials li.unmet form.upload")
@@ -91,8 +93,9 @@ def provide_materials(page) -> int:
         code = form.locator('input[name="code"]').get_attribute("value")
         form.locator('input[type="file"]').set_input_files(
             files=[{"name": f"{code}.png", "mimeType": "image/png", "buffer": scan_png(code)}])
-        form.get_by_role("button", name="上传", exact=True).click()
-        assert page.get_by_text("材料已上传").count() or page.locator(".msg.error").count() == 0
+        with page.expect_navigation():
+            form.get_by_role("button", name="上传", exact=True).click()
+        assert page.get_by_text("材料已上传").count(), page.locator("main").inner_text()[:1000]
         done += 1
     raise AssertionError("materials panel did not settle")
 
