@@ -17,7 +17,7 @@ from beian.core.hotsql import Table, hot_fetch
 from beian.orders.models import Order
 from beian.registry.models import Province
 
-ORDER, PROVINCE = Table(Order, "o"), Table(Province, "p")
+ORDER, PROVINCE = Table(Order, "o", track=True), Table(Province, "p")
 
 
 @functools.cache

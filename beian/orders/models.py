@@ -120,6 +120,16 @@ class Order(models.Model):
     def __str__(self) -> str:
         return f"#{self.pk} {self.get_type_display()}"
 
+    def save(self, *args, **kwargs):
+        # A row loaded by orders.locks remembers what it held, so that the transition writes only what changed
+        # (core.hotsql); after an ordinary save that memory no longer says what the row holds.
+        self.__dict__.pop("_hot_loaded", None)
+        super().save(*args, **kwargs)
+
+    def refresh_from_db(self, *args, **kwargs):
+        self.__dict__.pop("_hot_loaded", None)
+        super().refresh_from_db(*args, **kwargs)
+
     @property
     def in_flight(self) -> bool:
         return self.state in IN_FLIGHT_STATES

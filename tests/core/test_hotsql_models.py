@@ -79,3 +79,42 @@ def test_a_failing_write_in_a_transaction_raises_djangos_error(order):
     with pytest.raises(IntegrityError), transaction.atomic():
         hot_insert(OrderLock(key="domain:example.cn", order=order))
     assert OrderLock.objects.filter(key="domain:example.cn").count() == 1
+
+
+def test_a_tracked_order_writes_only_what_changed(order, reviewer):
+    """The order lock tracks what it loaded: the transition's UPDATE names the changed columns, a JSON value changed
+    in place counts as changed, and a column it did not change keeps what the row holds."""
+    with transaction.atomic():
+        locked = _lock_order(order.pk)
+        # Written behind the instance's back: an update of every column would put the loaded value back.
+        Order.objects.filter(pk=order.pk).update(rules_version="elsewhere")
+        locked.state, locked.claimed_by = "provider_review", reviewer
+        locked.proposed["entity"]["name"] = "杭州改名科技有限公司"  # in place
+        with CaptureQueriesContext(connection) as ctx:
+            hot_update_insert(locked, OrderHistory(order=locked, event="claim", from_state="draft",
+                                                   to_state="provider_review", actor=reviewer))
+    update = next(q["sql"] for q in ctx.captured_queries if 'UPDATE "orders_order"' in q["sql"])
+    assert '"state"' in update and '"claimed_by_id"' in update and '"proposed"' in update
+    assert '"diff"' not in update and '"findings"' not in update and '"rules_version"' not in update
+    saved = Order.objects.get(pk=order.pk)
+    assert (saved.state, saved.claimed_by_id, saved.rules_version) == ("provider_review", reviewer.pk, "elsewhere")
+    assert saved.proposed["entity"]["name"] == "杭州改名科技有限公司" and saved.diff == [{"op": "add"}]
+
+
+def test_a_second_save_or_an_orm_save_writes_every_column(order):
+    with transaction.atomic():
+        locked = _lock_order(order.pk)
+        locked.state = "provider_review"
+        hot_update(locked)
+        Order.objects.filter(pk=order.pk).update(rules_version="elsewhere")
+        hot_update(locked)  # the snapshot is spent: every column again
+    assert Order.objects.get(pk=order.pk).rules_version == ""
+    with transaction.atomic():
+        locked = _lock_order(order.pk)
+        locked.save()
+        assert "_hot_loaded" not in locked.__dict__
+    with transaction.atomic():
+        locked = _lock_order(order.pk)
+        with CaptureQueriesContext(connection) as ctx:
+            hot_update(locked)  # nothing changed: nothing written
+    assert not [q for q in ctx.captured_queries if q["sql"].startswith("UPDATE")]
