@@ -25,6 +25,7 @@ from django.core.mail import EmailMessage, get_connection
 from django.utils.module_loading import import_string
 
 from beian.notify.models import InboxMessage, Outbox, SmsMessage
+from beian.notify.templates import template_render
 
 USER_AGENT = "Beian-Webhook/1.0"
 
@@ -35,11 +36,24 @@ class PermanentError(Exception):
 
 # --- inbox -----------------------------------------------------------------------------------------------------
 
+MESSAGE_KEYS = ("subject_zh", "subject_en", "body_zh", "body_en")
+
+
+def outbox_message(row: Outbox) -> dict[str, str]:
+    """Subject and body in both languages of an inbox, e-mail or webhook row: rendered from the context the event
+    stored with it (rows queued before that carry the rendered text)."""
+    p = row.payload
+    if "context" not in p:
+        return {k: p.get(k, "") for k in MESSAGE_KEYS}
+    rendered = template_render(row.event, p["context"], sms=False)
+    return {k: rendered[k] for k in MESSAGE_KEYS}
+
+
 def deliver_inbox(row: Outbox, **_) -> str:
     """Upsert keyed on the outbox key: running twice never shows the message twice."""
     if row.recipient_id is None:
         raise PermanentError("recipient deleted")
-    p = row.payload
+    p = outbox_message(row)
     InboxMessage.objects.bulk_create([InboxMessage(
         user_id=row.recipient_id, order_id=row.order_id, event=row.event, outbox_key=row.idempotency_key,
         subject_zh=p.get("subject_zh", ""), subject_en=p.get("subject_en", ""),
@@ -50,7 +64,7 @@ def deliver_inbox(row: Outbox, **_) -> str:
 # --- e-mail ----------------------------------------------------------------------------------------------------
 
 def email_message(row: Outbox, connection=None) -> EmailMessage:
-    p = row.payload
+    p = outbox_message(row)
     body = f"{p.get('body_zh', '')}\n\n————————————————\n\n{p.get('body_en', '')}\n"
     subject = f"{p.get('subject_zh', '')} / {p.get('subject_en', '')}".replace("\n", " ")[:400]
     return EmailMessage(subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[row.address],
@@ -162,7 +176,11 @@ def deliver_webhook(row: Outbox, **_) -> str:
     if endpoint is None or not endpoint.active:
         raise PermanentError("endpoint removed or disabled")
     _check_target(endpoint.url)
-    body = json.dumps(row.payload.get("webhook", {}), ensure_ascii=False, separators=(",", ":")).encode()
+    hook = dict(row.payload.get("webhook", {}))
+    if "subject_zh" not in hook:  # the message goes before the event's data, as in rows rendered when queued
+        data = hook.pop("data", {})
+        hook = {**hook, **outbox_message(row), "data": data}
+    body = json.dumps(hook, ensure_ascii=False, separators=(",", ":")).encode()
     request = urllib.request.Request(endpoint.url, data=body, method="POST", headers={
         "Content-Type": "application/json; charset=utf-8",
         "User-Agent": USER_AGENT,

@@ -36,7 +36,7 @@ from beian.notify.models import (
     OutboxStatus,
     WebhookEndpoint,
 )
-from beian.notify.templates import TEMPLATES, template_render, template_render_sms
+from beian.notify.templates import TEMPLATES, template_render_sms
 
 log = logging.getLogger("beian.notify")
 
@@ -159,12 +159,14 @@ def notification_queue(*, event: str, recipients: Iterable, order=None, context:
     # savepoint=False: inside the event's transaction no savepoint round trips (nothing here is caught and
     # retried: a failure fails the event); on its own it is an ordinary transaction.
     with transaction.atomic(savepoint=False):
+        # The rows carry the render context, not the text: the worker renders subject and body when it delivers
+        # (channels.outbox_message) — the same text, as the context is fixed here, and no template work inside the
+        # event's transaction.
         ctx = _render_context(order, context or {})
-        rendered = template_render(event, ctx, sms=False)
         disc = _discriminator(context)
         order_part = f"o{order.pk}" if order is not None else "o0"
         now = timezone.now()
-        message = {k: rendered[k] for k in ("subject_zh", "subject_en", "body_zh", "body_en")}
+        message = {"context": ctx}
         endpoints: dict[int, list[WebhookEndpoint]] = {}
         owners = [u.pk for u in users if getattr(u, "webhooks_active", True)]
         for ep in _active_endpoints(owners) if owners else ():
@@ -191,8 +193,7 @@ def notification_queue(*, event: str, recipients: Iterable, order=None, context:
                 hook = {"id": None, "event": event, "created_at": now.isoformat(),
                         "order": {k: v for k, v in (ctx["order"] or {}).items() if k in ("id", "type", "state")}
                         or None,
-                        **message, "data": {k: v for k, v in ctx.items() if k not in ("order", "provider",
-                                                                                     "site_url")}}
+                        "data": {k: v for k, v in ctx.items() if k not in ("order", "provider", "site_url")}}
                 add(Channel.WEBHOOK, user, address=ep.url, webhook=ep, payload={**message, "webhook": hook})
         for row in rows:
             if row.channel == Channel.WEBHOOK:

@@ -143,6 +143,9 @@ def test_webhook_is_signed_and_verifiable(applicant, order, receiver):
     assert headers["x-beian-delivery"] == hook.idempotency_key and headers["x-beian-event"] == "order_approved"
     body = json.loads(req["body"])
     assert body["id"] == hook.idempotency_key and body["order"]["id"] == order.pk
+    # Subject and body are rendered at delivery, in front of the event's data.
+    assert list(body)[-5:] == ["subject_zh", "subject_en", "body_zh", "body_en", "data"]
+    assert "京ICP备2026000002号" in body["body_zh"] and body["data"]["entity_number"] == "京ICP备2026000002号"
     hook.refresh_from_db()
     assert hook.status == OutboxStatus.SENT and DeliveryLog.objects.get(outbox=hook).response_code == "200"
 

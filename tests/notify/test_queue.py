@@ -6,6 +6,7 @@ import pytest
 from django.db import transaction
 
 from beian.notify import templates
+from beian.notify.channels import outbox_message
 from beian.notify.models import Channel, Outbox
 from beian.notify.services import notification_queue, sms_queue
 from beian.notify.templates import MessageTemplate, template_register, template_render
@@ -101,6 +102,17 @@ def test_webhook_rows_only_for_the_recipients_subscribed_active_endpoints(applic
     assert body["order"]["id"] == order.pk and body["data"]["entity_number"] == "京ICP备2026000001号"
 
 
+def test_rows_carry_the_context_and_render_on_delivery(applicant, order):
+    """Queueing stores the render context (no template work in the event's transaction); the delivered text is
+    rendered from it, and a row queued with the text already rendered (before this change) is delivered as is."""
+    row = notification_queue(event="order_approved", recipients=[applicant], order=order,
+                             context={"entity_number": "浙ICP备2026000123号"})[0]
+    assert set(row.payload) == {"context"} and row.payload["context"]["entity_number"] == "浙ICP备2026000123号"
+    assert "浙ICP备2026000123号" in outbox_message(row)["body_zh"]
+    row.payload = {"subject_zh": "旧", "subject_en": "old", "body_zh": "旧正文", "body_en": "old body"}
+    assert outbox_message(row) == row.payload
+
+
 def test_every_event_has_chinese_and_english_wording():
     for event in EVENTS:
         tpl = templates.TEMPLATES[event]
@@ -111,7 +123,7 @@ def test_returned_lists_reasons_in_both_languages(applicant, order):
     rows = notification_queue(event="order_returned", recipients=[applicant], order=order, context={
         "reasons": ["网站名称不符合要求", {"field": "websites[1].name", "message_zh": "含有敏感词",
                                     "message_en": "contains a forbidden word", "hint_zh": "删除该词"}]})
-    p = rows[0].payload
+    p = outbox_message(rows[0])
     assert f"#{order.pk}" in p["subject_zh"] and "变更网站" in p["subject_zh"]
     assert "1. 网站名称不符合要求" in p["body_zh"] and "2. [websites[1].name] 含有敏感词 —— 删除该词" in p["body_zh"]
     assert "contains a forbidden word" in p["body_en"] and "website change" in p["subject_en"]
@@ -121,7 +133,7 @@ def test_approved_carries_numbers_and_the_footer_reminder(applicant, order):
     rows = notification_queue(event="order_approved", recipients=[applicant], order=order, context={
         "entity_number": "浙ICP备2026000123号",
         "website_numbers": [{"name": "示例", "domain": "example.cn", "number": "浙ICP备2026000123号-1"}]})
-    p = rows[0].payload
+    p = outbox_message(rows[0])
     assert "浙ICP备2026000123号-1" in p["body_zh"] and "https://beian.miit.gov.cn" in p["body_zh"]
     assert "footer" in p["body_en"] and "https://beian.miit.gov.cn" in p["body_en"]
 
@@ -136,7 +148,7 @@ def test_sms_code_text_and_key_hide_the_phone(order):
 
 def test_unknown_event_falls_back_and_can_be_registered(applicant, order):
     rows = notification_queue(event="brand_new_event", recipients=[applicant], order=order)
-    assert f"#{order.pk}" in rows[0].payload["subject_zh"] and rows[0].payload["body_en"]
+    assert f"#{order.pk}" in outbox_message(rows[0])["subject_zh"] and outbox_message(rows[0])["body_en"]
     template_register("brand_new_event", MessageTemplate(subject_zh="新事件 {{ x }}", subject_en="New {{ x }}",
                                                          body_zh="正文", body_en="Body"))
     try:
