@@ -103,14 +103,16 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # than a whole public lookup (docs/lookup.md, measured).
 DATABASES["default"].setdefault("CONN_MAX_AGE", env_int("BEIAN_DB_CONN_MAX_AGE", 60, minimum=0))
 # Prepared statements on PostgreSQL: planning a statement costs the server more than running most of Beian's (a
-# three-table join: 270 µs to plan, 100 µs to run; docs/bench.md). With them on, Django binds parameters on the
-# server and psycopg prepares every statement a connection has run 5 times; the hottest reads (public lookup,
-# rate-limit counter) are prepared at once (beian/core/hotsql.py). Off for a connection pooler that cannot keep
-# prepared statements (PgBouncer before 1.21 in transaction mode).
+# three-table join: 270 µs to plan, 100 µs to run; docs/bench.md). The hot statements (public lookup, rate-limit
+# counter, the workflow's transitions: beian/core/hotsql.py) are prepared once per connection and always run their
+# generic plan — key lookups, where PostgreSQL's default would keep re-planning the ones with an array parameter
+# (`= ANY($1)`) because it over-estimates their generic plan. Django's own statements keep client-side binding
+# (planned with their values: a `LIKE 'abc%'` prefix search needs that to use its index). Off for a connection pooler
+# that cannot keep prepared statements (PgBouncer before 1.21 in transaction mode).
 BEIAN_DB_PREPARED = env_bool("BEIAN_DB_PREPARED", True)
 if BEIAN_DB_PREPARED and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    DATABASES["default"]["OPTIONS"].setdefault("server_side_binding", True)
-    DATABASES["default"]["OPTIONS"].setdefault("prepare_threshold", 5)
+    _options = DATABASES["default"]["OPTIONS"]
+    _options["options"] = f"{_options.get('options', '')} -c plan_cache_mode=force_generic_plan".strip()
 
 # Cache and rate limits: one store shared by all web workers (design.md §12).
 REDIS_URL = env_str("BEIAN_REDIS_URL")

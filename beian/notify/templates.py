@@ -1,9 +1,10 @@
 """Message templates per event: Chinese and English subject and body, plus the SMS text (Django template syntax).
 
 Subject and body are rendered by the worker when it delivers (``channels.outbox_message``), from the context stored
-with the outbox row at queue time; the SMS text when it is queued. The context: the caller's ``context``, the order (``order.id``, ``order.type_zh``,
-``order.type_en``, ``order.state``, ``order.url``) plus ``provider`` and ``site_url``. An unknown event falls back
-to :data:`GENERIC`, so a new event works before it has its own wording; add one with :func:`template_register`.
+with the outbox row at queue time; the SMS text when it is queued. The context: the caller's ``context``, the order
+(``order.id``, ``order.type_zh``, ``order.type_en``, ``order.state``, ``order.url``), ``provider`` and ``site_url``.
+An unknown event falls back to :data:`GENERIC`, so a new event works before it has its own wording; add one with
+:func:`template_register`.
 """
 
 from __future__ import annotations

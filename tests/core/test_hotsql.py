@@ -39,3 +39,19 @@ def test_postgresql_prepares_the_statement(settings):
         cursor.execute("SELECT statement FROM pg_prepared_statements")
         statements = [row[0] for row in cursor.fetchall()]
     assert "SELECT code FROM registry_province WHERE code = $1" in statements
+
+
+@pytest.mark.db_specific
+@pytest.mark.django_db
+def test_prepared_statements_run_generic_plans_and_django_binds_on_the_client():
+    """Hot statements keep one plan per connection (an array parameter would otherwise re-plan on every run);
+    Django's own statements carry their values, so a prefix search is planned with its pattern."""
+    if connection.vendor != "postgresql":
+        pytest.skip("plan caching is PostgreSQL's")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW plan_cache_mode")
+        assert cursor.fetchone()[0] == "force_generic_plan"
+    import psycopg
+
+    with connection.cursor() as cursor:
+        assert isinstance(cursor.cursor, psycopg.ClientCursor)
