@@ -245,11 +245,22 @@ def hot_update_insert(instance, new, *, alias: str = DEFAULT_DB_ALIAS):
     return _inserted(new, row[0], alias)
 
 
-def hot_save(instance, *, alias: str = DEFAULT_DB_ALIAS):
-    """``instance.save()`` for models without save hooks or signals: an INSERT without a pk, else an UPDATE."""
-    if instance.pk is None:
-        return hot_insert(instance, alias=alias)
-    hot_update(instance, alias=alias)
+def hot_save(instance, *, signals: bool = False, alias: str = DEFAULT_DB_ALIAS):
+    """``instance.save()`` for models without a ``save`` override: an INSERT without a pk, else an UPDATE.
+    ``signals=True`` sends ``pre_save`` and ``post_save`` around the write as ``save`` does (for a model with
+    receivers)."""
+    from django.db.models.signals import post_save, pre_save
+
+    created = instance.pk is None
+    model = type(instance)
+    if signals:
+        pre_save.send(sender=model, instance=instance, raw=False, using=alias, update_fields=None)
+    if created:
+        hot_insert(instance, alias=alias)
+    else:
+        hot_update(instance, alias=alias)
+    if signals:
+        post_save.send(sender=model, instance=instance, created=created, update_fields=None, raw=False, using=alias)
     return instance
 
 

@@ -99,7 +99,7 @@ def registry_apply(*, state: FilingState, entity: Entity | None, order=None, act
     # The active websites afterwards are exactly the state's (the others are cancelled below).
     entity.empty_shell = entity.status == ACTIVE and not state.websites
     entity.version += 1
-    entity.save()
+    hot_save(entity, signals=True)  # the lookup's name index follows the entity (post_save)
 
     existing = {} if created else {str(w.pk): w for w in entity.websites.filter(status=ACTIVE)}
     kept: set[str] = set()
