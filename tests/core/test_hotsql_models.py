@@ -118,3 +118,18 @@ def test_a_second_save_or_an_orm_save_writes_every_column(order):
         with CaptureQueriesContext(connection) as ctx:
             hot_update(locked)  # nothing changed: nothing written
     assert not [q for q in ctx.captured_queries if q["sql"].startswith("UPDATE")]
+
+
+def test_plain_columns_skip_preparation_and_others_do_not(order, reviewer):
+    """Strings, integers and booleans (foreign keys too) are sent as they are; anything else — JSON, dates, a value of
+    another type — goes through the field's own preparation, so the row written is the same."""
+    from beian.core.hotsql import _db_values
+
+    fields = [Order._meta.get_field(n) for n in ("state", "return_count", "sms_failed", "claimed_by", "proposed",
+                                                 "due_at")]
+    order.claimed_by, order.due_at = reviewer, timezone.now()
+    order.return_count = "3"  # not an int: prepared (int("3")) as Django would
+    values = _db_values(order, fields, connection, add=False)
+    expected = [f.get_db_prep_save(f.pre_save(order, False), connection) for f in fields]
+    assert values[:4] == ["draft", 3, True, reviewer.pk] == expected[:4]
+    assert str(values[4]) == str(expected[4]) and values[5] == expected[5]
