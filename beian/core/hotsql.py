@@ -21,7 +21,9 @@ statement, running a prepared one ≈ 0.1 ms (docs/bench.md, "Fourth round").
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
@@ -42,18 +44,26 @@ def _sqlite_sql(sql: str, params: list, mark: str = "?") -> tuple[str, list]:
     return out, flat
 
 
+def _fast_raw(conn):
+    """The driver's connection when the fast path may be taken, else None."""
+    if conn.connection is None or conn.queries_logged or conn.execute_wrappers or conn.needs_rollback:
+        return None
+    raw = conn.connection
+    if conn.vendor == "postgresql" and raw.prepare_threshold is None and getattr(settings, "BEIAN_DB_PREPARED", True):
+        raw.prepare_threshold = 2**31 - 1  # Django turned preparing off: prepare only what asks (prepare=True)
+    return raw
+
+
 def _fast_cursor(conn):
     """A cursor on the driver's connection, or None when the ordinary path must be taken."""
-    if conn.connection is None or conn.queries_logged or conn.execute_wrappers or conn.needs_rollback:
+    raw = _fast_raw(conn)
+    if raw is None:
         return None
     if conn.vendor == "postgresql":
         import psycopg
 
-        raw = conn.connection
-        if raw.prepare_threshold is None and getattr(settings, "BEIAN_DB_PREPARED", True):
-            raw.prepare_threshold = 2**31 - 1  # Django turned preparing off: prepare only what asks (prepare=True)
         return psycopg.Cursor(raw)  # server-side binding: can be prepared (Django's client-side cursors cannot)
-    return conn.connection.cursor()
+    return raw.cursor()
 
 
 def _run(sql: str, params: Sequence, alias: str, fetch):
@@ -84,8 +94,72 @@ def _run(sql: str, params: Sequence, alias: str, fetch):
 
 
 def hot_fetch(sql: str, params: Sequence, *, alias: str = DEFAULT_DB_ALIAS, one: bool = False):
-    """Run ``sql`` (``%s`` placeholders, ``= ANY(%s)`` for a list) and return all rows (or the first, ``one``)."""
+    """Run ``sql`` (``%s`` placeholders, ``= ANY(%s)`` for a list) and return all rows (or the first, ``one``).
+    Inside ``hot_prefetch`` a statement it ran already is answered from its rows (once)."""
+    store = _PREFETCHED.get()
+    if store is not None:
+        rows = store.pop((alias, sql, _params_key(params)), None)
+        if rows is not None:
+            return (rows[0] if rows else None) if one else rows
     return _run(sql, params, alias, (lambda c: c.fetchone()) if one else (lambda c: c.fetchall()))
+
+
+_PREFETCHED: ContextVar[dict | None] = ContextVar("beian_hot_prefetched", default=None)
+
+
+def _params_key(params: Sequence) -> tuple:
+    return tuple(tuple(p) if isinstance(p, list) else p for p in params)
+
+
+def _fetch_all(statements: list[tuple[str, Sequence]], alias: str) -> list[list]:
+    """The rows of each of several independent reads, in one pipeline on PostgreSQL's fast path (one round trip
+    instead of one each)."""
+    conn = connections[alias]
+    raw = _fast_raw(conn)
+    if raw is None:
+        return [hot_fetch(sql, params, alias=alias) for sql, params in statements]
+    import psycopg
+
+    prepare = getattr(settings, "BEIAN_DB_PREPARED", True)
+    cursors = []
+    try:
+        with raw.pipeline():
+            for sql, params in statements:
+                cursors.append(psycopg.Cursor(raw))
+                cursors[-1].execute(sql, params, prepare=prepare)
+        return [c.fetchall() for c in cursors]
+    except Exception:  # noqa: BLE001 - as in _run: wrapped inside a transaction, retried one by one outside
+        if conn.in_atomic_block:
+            with conn.wrap_database_errors:
+                raise
+        raw.rollback()
+        return [hot_fetch(sql, params, alias=alias) for sql, params in statements]
+    finally:
+        for c in cursors:
+            c.close()
+
+
+@contextmanager
+def hot_prefetch(statements: Iterable[tuple[str, Sequence]], *, alias: str = DEFAULT_DB_ALIAS):
+    """Run the independent reads ``statements`` ((sql, params) pairs) now, together, and let each ``hot_fetch`` of
+    the same statement inside the block take its rows instead of asking the database again (each once; anything
+    else is asked as usual). For a block that only reads — its answers are those of the moment it began. A rule
+    run reads this way (rules.engine): the checks' statements in one round trip."""
+    conn = connections[alias]
+    if conn.vendor != "postgresql" or _fast_raw(conn) is None:
+        # Nothing to gain without a round trip to save (SQLite) or where queries are observed: each read is made
+        # where it is asked, as without the block.
+        yield
+        return
+    unique: dict[tuple, tuple[str, Sequence]] = {}
+    for sql, params in statements:
+        unique.setdefault((alias, sql, _params_key(params)), (sql, params))
+    store = dict(zip(unique, _fetch_all(list(unique.values()), alias), strict=True)) if len(unique) > 1 else {}
+    token = _PREFETCHED.set(store)
+    try:
+        yield
+    finally:
+        _PREFETCHED.reset(token)
 
 
 def hot_execute(sql: str, params: Sequence, *, alias: str = DEFAULT_DB_ALIAS) -> int:

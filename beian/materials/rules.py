@@ -13,7 +13,17 @@ from beian.core.errors import Finding
 from beian.rules.engine import RuleContext, finding, rule
 
 
-@rule("MATERIAL_MISSING", source="design §8", late=True)
+def _order_reads(ctx: RuleContext) -> list[tuple[str, list]]:
+    """The current materials and the signed agreements: read ahead with the run's other reads (rules.engine).
+    (The signatures are read only when a requirement is signed in the app — most orders have one; unused, the
+    prefetched rows are dropped.)"""
+    from beian.materials.selectors import current_materials_read, signed_agreements_read
+
+    pk = getattr(ctx.order, "pk", None)
+    return [] if pk is None else [current_materials_read(pk), signed_agreements_read(pk)]
+
+
+@rule("MATERIAL_MISSING", source="design §8", late=True, prefetch=_order_reads)
 def material_missing(ctx: RuleContext):
     """Each requirement of the order not met. In a full run of the engine this rule runs last (``late``) and
     takes the ``needs_material`` findings from the other rules' findings (``ctx.prior``) instead of running the
@@ -36,7 +46,8 @@ def material_missing(ctx: RuleContext):
                       hint_zh=action_zh, hint_en=action_en, severity=severity, requirement=item["code"])
 
 
-@rule("MATERIAL_CHECKS", severity="warning", source="icp §3.4")
+@rule("MATERIAL_CHECKS", severity="warning", source="icp §3.4",
+      prefetch=lambda ctx: _order_reads(ctx)[:1])
 def material_checks(ctx: RuleContext):
     """The stored findings of the machine checks of the order's current materials (run by the worker)."""
     from beian.materials.selectors import current_materials_of

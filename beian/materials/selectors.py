@@ -57,12 +57,22 @@ def current_materials_of(*, order, ctx=None) -> list[Material]:
     return ctx.memo[key]
 
 
-def _current_materials(order_id: int) -> list[Material]:
+def current_materials_read(order_id: int) -> tuple[str, list]:
     # ``materials_of_order(current_only=True)`` as a prepared statement (core.hotsql): every submission reads them.
+    return (f'SELECT {_material_table().select} FROM "{Material._meta.db_table}" WHERE "order_id" = %s '
+            'AND NOT "superseded" ORDER BY "id"', [order_id])
+
+
+def _current_materials(order_id: int) -> list[Material]:
     table = _material_table()
-    return [table.instance(row) for row in hot_fetch(
-        f'SELECT {table.select} FROM "{Material._meta.db_table}" WHERE "order_id" = %s AND NOT "superseded" '
-        'ORDER BY "id"', [order_id])]
+    return [table.instance(row) for row in hot_fetch(*current_materials_read(order_id))]
+
+
+def signed_agreements_read(order_id: int) -> tuple[str, list]:
+    """The codes of the agreements signed in the app for the order (prepared, core.hotsql)."""
+    return (f'SELECT "a"."code" FROM "{AgreementSignature._meta.db_table}" "s" INNER JOIN '
+            f'"{AgreementText._meta.db_table}" "a" ON "a"."id" = "s"."agreement_id" WHERE "s"."order_id" = %s',
+            [order_id])
 
 
 @functools.cache
@@ -81,10 +91,8 @@ def requirement_status(*, order, findings: list | None = None, ctx=None) -> list
     for req in requirements_for(order=order, findings=findings, ctx=ctx):
         material = current.get((req.code, req.website_key))
         if req.signed_in_app and signed is None:  # the signatures are read only when a requirement is signed
-            signed = {code for (code,) in hot_fetch(
-                f'SELECT "a"."code" FROM "{AgreementSignature._meta.db_table}" "s" INNER JOIN '
-                f'"{AgreementText._meta.db_table}" "a" ON "a"."id" = "s"."agreement_id" WHERE "s"."order_id" = %s',
-                [order.pk])} if order.pk is not None else set()
+            signed = {code for (code,) in hot_fetch(*signed_agreements_read(order.pk))} \
+                if order.pk is not None else set()
         met = req.code in signed if req.signed_in_app else material is not None
         out.append({**req.as_dict(), "met": met, "material_id": material.pk if material else None})
     return out

@@ -11,7 +11,7 @@ import datetime as dt
 from beian.core.errors import BeianError
 from beian.core.validators import add_months, normalize_domain
 from beian.rules.data import text_normalize, text_normalize_tld
-from beian.rules.domain_facts import domain_facts
+from beian.rules.domain_facts import domain_facts, domain_facts_reads
 from beian.rules.engine import RuleContext, finding, rule
 
 DOMAINS = ("websites[].domains",)
@@ -59,10 +59,21 @@ def tld_fileable(ctx: RuleContext):
                           value=domain.registrable_unicode)
 
 
+def _fact_domains(ctx: RuleContext):
+    if "domain_facts.items" not in ctx.memo:
+        items = list(_domains(ctx))
+        ctx.memo["domain_facts.items"] = (items, sorted({d.registrable_ascii for _s, _p, d in items}))
+    return ctx.memo["domain_facts.items"]
+
+
+def _facts_reads(ctx: RuleContext) -> list[tuple[str, list]]:
+    return domain_facts_reads(_fact_domains(ctx)[1])
+
+
 def _facts(ctx: RuleContext):
     if "domain_facts" not in ctx.memo:
-        items = list(_domains(ctx))
-        ctx.memo["domain_facts"] = (items, domain_facts(sorted({d.registrable_ascii for _s, _p, d in items})))
+        items, domains = _fact_domains(ctx)
+        ctx.memo["domain_facts"] = (items, domain_facts(domains))
     items, facts = ctx.memo["domain_facts"]
     for site, path, domain in items:
         fact = facts.get(domain.registrable_ascii)
@@ -74,7 +85,8 @@ def _facts(ctx: RuleContext):
       overrides=("ProvinceRule.domain_valid_months", "ProvinceRule.domain_valid_days", "DomainRegistration"),
       title_zh="域名注册须在有效期内，且剩余有效期超过备案省份的要求（默认 3 个月）",
       title_en="The domain registration has more validity left than the province requires (default 3 months)",
-      hint_zh="先在注册商处续费域名。", hint_en="Renew the domain at the registrar first.")
+      hint_zh="先在注册商处续费域名。", hint_en="Renew the domain at the registrar first.",
+      prefetch=_facts_reads)
 def registration_expiring(ctx: RuleContext):
     settings = ctx.province
     if settings.domain_valid_days is not None:
@@ -97,7 +109,8 @@ def registration_expiring(ctx: RuleContext):
       overrides=("DomainRegistration",),
       title_zh="域名须已完成实名认证", title_en="The domain's real-name verification is complete",
       hint_zh="在注册商处完成实名认证，成功 3 个工作日后再提交。",
-      hint_en="Complete the real-name verification at the registrar and submit 3 working days after it succeeds.")
+      hint_en="Complete the real-name verification at the registrar and submit 3 working days after it succeeds.",
+      prefetch=_facts_reads)
 def not_real_name(ctx: RuleContext):
     for _site, path, domain, fact in _facts(ctx):
         if not fact.real_name_verified:
@@ -111,7 +124,8 @@ def not_real_name(ctx: RuleContext):
       title_zh="域名实名持有人须与主办单位（个人为本人）一致",
       title_en="The domain's real-name holder is the entity (for individuals: the person)",
       hint_zh="将域名过户到主办单位名下，或更新实名信息（主体更名后也须更新）。",
-      hint_en="Transfer the domain to the entity or update its real-name data (also after a rename).")
+      hint_en="Transfer the domain to the entity or update its real-name data (also after a rename).",
+      prefetch=_facts_reads)
 def holder_mismatch(ctx: RuleContext):
     entity = text_normalize(ctx.proposed.entity.name)
     for _site, path, domain, fact in _facts(ctx):

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from beian.core.errors import BeianError, Finding
+from beian.core.hotsql import hot_prefetch
 
 # Stages at which a rule runs: "preflight" while typing, "submit" on submit and resubmit; "resubmit" and
 # "action" rules are run by the services for those events only.
@@ -40,6 +41,9 @@ class RuleSpec:
     hint_en: str = ""
     overrides: tuple[str, ...] = ()  # ProvinceRule fields / data tables the rule reads
     late: bool = False  # runs after the other rules of a full run and reads their findings (``ctx.prior``)
+    # ``prefetch(ctx)`` → the (sql, params) reads the rule will make (core.hotsql.hot_fetch): a run sends those of
+    # all its rules together, in one round trip, before the first rule runs.
+    prefetch: Callable[..., Iterable[tuple[str, list]]] | None = None
 
     @property
     def module(self) -> str:
@@ -94,14 +98,15 @@ CATALOGUE_VERSION = "2026.11-2"  # bumped whenever a rule is added or changed; r
 
 def rule(code: str, *, severity: str = "error", source: str = "", stages: tuple[str, ...] = STAGES,
          order_types: Iterable[str] | None = None, reads: Iterable[str] = (), title_zh: str = "",
-         title_en: str = "", hint_zh: str = "", hint_en: str = "", overrides: Iterable[str] = (), late: bool = False):
+         title_en: str = "", hint_zh: str = "", hint_en: str = "", overrides: Iterable[str] = (), late: bool = False,
+         prefetch: Callable[..., Iterable[tuple[str, list]]] | None = None):
     def register(func):
         if code in _REGISTRY and _REGISTRY[code].func is not func:
             raise ValueError(f"rule code {code} registered twice")
         _REGISTRY[code] = RuleSpec(code=code, severity=severity, source=source, stages=stages, func=func,
                                    order_types=frozenset(order_types) if order_types else None,
                                    reads=tuple(reads), title_zh=title_zh, title_en=title_en, hint_zh=hint_zh,
-                                   hint_en=hint_en, overrides=tuple(overrides), late=late)
+                                   hint_en=hint_en, overrides=tuple(overrides), late=late, prefetch=prefetch)
         return func
 
     return register
@@ -187,15 +192,24 @@ def rules_run(ctx: RuleContext, *, stage: str = "submit", fields: Iterable[str] 
     _load_rule_modules()
     fields = list(fields) if fields is not None else None
     order_type = ctx.order_type
-    results: list[tuple[RuleSpec, list[Finding] | None]] = []
-    for spec in _sorted_specs():
-        if stage not in spec.stages:
-            continue
-        if spec.order_types is not None and order_type not in spec.order_types:
-            continue
-        if fields is not None and not any(rule_reads(spec, f) for f in fields):
-            continue
-        results.append((spec, None if spec.late and fields is None else list(spec.func(ctx))))
+    specs = [spec for spec in _sorted_specs()
+             if stage in spec.stages and (spec.order_types is None or order_type in spec.order_types)
+             and (fields is None or any(rule_reads(spec, f) for f in fields))]
+    with hot_prefetch(_prefetched(ctx, specs)):
+        return _run(ctx, specs, fields)
+
+
+def _prefetched(ctx: RuleContext, specs: list[RuleSpec]) -> list[tuple[str, list]]:
+    out = []
+    for spec in specs:
+        if spec.prefetch is not None:
+            out.extend(spec.prefetch(ctx))
+    return out
+
+
+def _run(ctx: RuleContext, specs: list[RuleSpec], fields: list[str] | None) -> list[Finding]:
+    results: list[tuple[RuleSpec, list[Finding] | None]] = [
+        (spec, None if spec.late and fields is None else list(spec.func(ctx))) for spec in specs]
     if any(found is None for _spec, found in results):
         prior = [f for _spec, found in results if found is not None for f in found]
         saved, ctx.prior = ctx.prior, prior

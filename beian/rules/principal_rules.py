@@ -62,14 +62,27 @@ def certificate_validity(ctx: RuleContext):
                           field=f"{path}.valid_to", value=p.valid_to.isoformat() if p.valid_to else None)
 
 
-def _entities_using(mobiles: set[str]) -> dict[str, set[int]]:
+def _mobiles_read(mobiles) -> tuple[str, list]:
     from beian.registry.models import RecordStatus
 
     # One prepared statement (core.hotsql) for the entity and the website principals: every submission runs it.
+    return _MOBILES_SQL, [sorted(mobiles), RecordStatus.ACTIVE] * 2
+
+
+def _entities_using(mobiles: set[str]) -> dict[str, set[int]]:
     found: dict[str, set[int]] = {}
-    for mobile, entity_id in hot_fetch(_MOBILES_SQL, [sorted(mobiles), RecordStatus.ACTIVE] * 2):
+    for mobile, entity_id in hot_fetch(*_mobiles_read(mobiles)):
         found.setdefault(mobile, set()).add(entity_id)
     return found
+
+
+def _new_mobiles(ctx: RuleContext) -> dict[str, str]:
+    """mobile → the path of the first principal that enters it (new or changed numbers only)."""
+    wanted: dict[str, str] = {}
+    for path, p in principals(ctx):
+        if p.mobile and principal_changed(ctx, path, p, "mobile"):
+            wanted.setdefault(p.mobile, path)
+    return wanted
 
 
 _MOBILES_SQL = ('SELECT "p"."mobile", "e"."id" FROM "registry_entity" "e" INNER JOIN "registry_principal" "p" '
@@ -85,13 +98,11 @@ _MOBILES_SQL = ('SELECT "p"."mobile", "e"."id" FROM "registry_entity" "e" INNER 
       title_en="A principal's mobile belongs to one entity only: a newly entered number is not used by another "
                "filed entity",
       hint_zh="使用负责人本人的其他手机号码，或先变更另一主体中的号码。",
-      hint_en="Use another of the principal's own numbers, or change the number in the other filing first.")
+      hint_en="Use another of the principal's own numbers, or change the number in the other filing first.",
+      prefetch=lambda ctx: [_mobiles_read(wanted)] if (wanted := _new_mobiles(ctx)) else [])
 def mobile_reused(ctx: RuleContext):
     own = getattr(ctx.order, "entity_id", None)
-    wanted: dict[str, str] = {}
-    for path, p in principals(ctx):
-        if p.mobile and principal_changed(ctx, path, p, "mobile"):
-            wanted.setdefault(p.mobile, path)
+    wanted = _new_mobiles(ctx)
     if not wanted:
         return
     for mobile, entities in _entities_using(set(wanted)).items():

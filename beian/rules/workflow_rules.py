@@ -14,21 +14,27 @@ from beian.rules.engine import RuleContext, finding, rule
 CHANGES = ("change_entity", "change_website", "change_filing", "change_access")
 
 
-@rule("ORDER_ENTITY_IN_FLIGHT", source="icp §1.3", reads=("entity.certificate_number",),
-      title_zh="一个主体同一时间只能有一个进行中的订单", title_en="One order in progress per entity")
-def entity_in_flight(ctx: RuleContext):
+# Each rule that reads the database builds its statements in one function, which the rule runs and which its
+# ``prefetch`` hands to the engine (all of a run's reads go in one round trip). Prepared statements (core.hotsql):
+# every submission runs them.
+
+def _entity_clash_reads(ctx: RuleContext) -> list[tuple[str, list]]:
     from beian.orders.models import IN_FLIGHT_STATES
 
     order = ctx.order
-    # Prepared statements (core.hotsql): every submission runs them. Only the clashing order's id is read.
-    if order.entity_id is not None:
-        clash = hot_fetch('SELECT "id" FROM "orders_order" WHERE "state" = ANY(%s) AND "entity_id" = %s AND "id" <> %s '
-                          'ORDER BY "id" DESC LIMIT 1', [sorted(IN_FLIGHT_STATES), order.entity_id, order.pk or 0],
-                          one=True)
-    else:
-        key = f"cert:{ctx.proposed.entity.certificate_number.upper()}"
-        clash = hot_fetch('SELECT "order_id" FROM "orders_orderlock" WHERE "key" = %s AND "order_id" <> %s '
-                          'ORDER BY "id" LIMIT 1', [key, order.pk or 0], one=True)
+    if order.entity_id is not None:  # only the clashing order's id is read
+        return [('SELECT "id" FROM "orders_order" WHERE "state" = ANY(%s) AND "entity_id" = %s AND "id" <> %s '
+                 'ORDER BY "id" DESC LIMIT 1', [sorted(IN_FLIGHT_STATES), order.entity_id, order.pk or 0])]
+    key = f"cert:{ctx.proposed.entity.certificate_number.upper()}"
+    return [('SELECT "order_id" FROM "orders_orderlock" WHERE "key" = %s AND "order_id" <> %s ORDER BY "id" LIMIT 1',
+             [key, order.pk or 0])]
+
+
+@rule("ORDER_ENTITY_IN_FLIGHT", source="icp §1.3", reads=("entity.certificate_number",),
+      title_zh="一个主体同一时间只能有一个进行中的订单", title_en="One order in progress per entity",
+      prefetch=_entity_clash_reads)
+def entity_in_flight(ctx: RuleContext):
+    clash = hot_fetch(*_entity_clash_reads(ctx)[0], one=True)
     clash = clash[0] if clash else None
     if clash is not None:
         yield finding("ORDER_ENTITY_IN_FLIGHT", f"该主体已有进行中的订单 #{clash}，一个主体同一时间只能有一个订单。",
@@ -37,29 +43,47 @@ def entity_in_flight(ctx: RuleContext):
                       hint_en="Wait for that order to end, or withdraw it, then submit.")
 
 
-@rule("ENTITY_ALREADY_FILED", source="icp §1.1 #1", order_types=("new_filing",), reads=("entity.certificate_number",),
-      title_zh="已备案的主体不能再次首次备案", title_en="A filed entity cannot file a new filing again")
-def entity_already_filed(ctx: RuleContext):
+def _entity_filed_reads(ctx: RuleContext) -> list[tuple[str, list]]:
     from beian.registry.models import Entity, RecordStatus
 
     number = ctx.proposed.entity.certificate_number
-    if number and hot_fetch(f'SELECT 1 FROM "{Entity._meta.db_table}" WHERE "certificate_number" = %s '
-                            'AND "status" = %s LIMIT 1', [number, RecordStatus.ACTIVE], one=True):
+    if not number:
+        return []
+    return [(f'SELECT 1 FROM "{Entity._meta.db_table}" WHERE "certificate_number" = %s AND "status" = %s LIMIT 1',
+             [number, RecordStatus.ACTIVE])]
+
+
+@rule("ENTITY_ALREADY_FILED", source="icp §1.1 #1", order_types=("new_filing",), reads=("entity.certificate_number",),
+      title_zh="已备案的主体不能再次首次备案", title_en="A filed entity cannot file a new filing again",
+      prefetch=_entity_filed_reads)
+def entity_already_filed(ctx: RuleContext):
+    reads = _entity_filed_reads(ctx)
+    if reads and hot_fetch(*reads[0], one=True):
         yield finding("ENTITY_ALREADY_FILED", "该证件号码的主体已备案，请使用“新增网站”或“变更备案”。",
                       "An entity with this certificate number is already filed; use add website or a change.",
                       field="entity.certificate_number")
 
 
-@rule("ORDER_DOMAIN_IN_FLIGHT", source="icp §1.3", reads=("websites[].domains",),
-      title_zh="一个域名同一时间只能在一个订单中办理", title_en="One order in progress per domain")
-def domain_in_flight(ctx: RuleContext):
+def _domain_holder_reads(ctx: RuleContext) -> list[tuple[str, list]]:
     from beian.orders.services import domain_lock_key
 
     keys = {domain_lock_key(name) for site in ctx.proposed.websites for name in site.domains}
     if not keys:
+        return []
+    return [('SELECT "key", "order_id" FROM "orders_orderlock" WHERE "key" = ANY(%s) AND "order_id" <> %s',
+             [sorted(keys), ctx.order.pk or 0])]
+
+
+@rule("ORDER_DOMAIN_IN_FLIGHT", source="icp §1.3", reads=("websites[].domains",),
+      title_zh="一个域名同一时间只能在一个订单中办理", title_en="One order in progress per domain",
+      prefetch=_domain_holder_reads)
+def domain_in_flight(ctx: RuleContext):
+    from beian.orders.services import domain_lock_key
+
+    reads = _domain_holder_reads(ctx)
+    if not reads:
         return
-    holders = dict(hot_fetch('SELECT "key", "order_id" FROM "orders_orderlock" WHERE "key" = ANY(%s) '
-                             'AND "order_id" <> %s', [sorted(keys), ctx.order.pk or 0]))
+    holders = dict(hot_fetch(*reads[0]))
     for site in ctx.proposed.websites:
         for name in site.domains:
             holder = holders.get(domain_lock_key(name))
@@ -69,10 +93,8 @@ def domain_in_flight(ctx: RuleContext):
                               field=f"websites[{site.key}].domains", value=name)
 
 
-@rule("DOMAIN_ALREADY_FILED", source="design §4", reads=("websites[].domains",),
-      title_zh="已备案的域名不能再次备案（迁入请办理新增接入）",
-      title_en="A filed domain cannot be filed again (move it here with add access)")
-def domain_already_filed(ctx: RuleContext):
+def _added_domains(ctx: RuleContext):
+    """(diff entry, name, its statement) for each domain the diff adds."""
     from beian.orders.services import domain_ascii
     from beian.registry.models import Domain, RecordStatus
 
@@ -83,16 +105,25 @@ def domain_already_filed(ctx: RuleContext):
         elif entry["op"] == ADD and entry["path"].startswith("websites[") and "." not in entry["path"]:
             names = entry["new"].get("domains", [])
         for name in names:
-            if not hot_fetch(f'SELECT 1 FROM "{Domain._meta.db_table}" WHERE "ascii" = %s AND "status" = %s LIMIT 1',
-                             [domain_ascii(name), RecordStatus.ACTIVE], one=True):
-                continue
-            key = website_key_of(entry["path"])
-            if ctx.order.type == "add_access" and ctx.current is None:
-                continue
-            yield finding("DOMAIN_ALREADY_FILED", f"域名 {name} 已备案。", f"The domain {name} is already filed.",
-                          field=f"websites[{key}].domains", value=name,
-                          hint_zh="已备案域名如需迁入本接入商，请办理“新增接入”。",
-                          hint_en="To move a filed domain to this provider, file an add-access order.")
+            yield entry, name, (f'SELECT 1 FROM "{Domain._meta.db_table}" WHERE "ascii" = %s AND "status" = %s LIMIT 1',
+                                [domain_ascii(name), RecordStatus.ACTIVE])
+
+
+@rule("DOMAIN_ALREADY_FILED", source="design §4", reads=("websites[].domains",),
+      title_zh="已备案的域名不能再次备案（迁入请办理新增接入）",
+      title_en="A filed domain cannot be filed again (move it here with add access)",
+      prefetch=lambda ctx: [read for _entry, _name, read in _added_domains(ctx)])
+def domain_already_filed(ctx: RuleContext):
+    for entry, name, read in _added_domains(ctx):
+        if not hot_fetch(*read, one=True):
+            continue
+        key = website_key_of(entry["path"])
+        if ctx.order.type == "add_access" and ctx.current is None:
+            continue
+        yield finding("DOMAIN_ALREADY_FILED", f"域名 {name} 已备案。", f"The domain {name} is already filed.",
+                      field=f"websites[{key}].domains", value=name,
+                      hint_zh="已备案域名如需迁入本接入商，请办理“新增接入”。",
+                      hint_en="To move a filed domain to this provider, file an add-access order.")
 
 
 @rule("CHANGE_DOMAIN_ADDED", source="工信管函〔2019〕633号; icp §1.4", order_types=CHANGES,

@@ -39,3 +39,34 @@ def test_every_transition_stays_within_its_query_budget(settings):
     assert not over, f"queries over budget (measured, budget): {over}"
     # The SMS stage: the first code of an enterprise costs less than the last, which moves the order on.
     assert min(result.queries["sms_verify"]) < max(result.queries["sms_verify"])
+
+
+@pytest.mark.db_specific
+@pytest.mark.django_db
+def test_a_submission_reads_its_checks_in_one_round_trip(monkeypatch):
+    """PostgreSQL: the rule run sends the reads its checks will make in one pipeline, and the checks take exactly
+    those rows — nothing prefetched is left unused except the in-app signatures (read only when a requirement is
+    signed), so every statement a check makes was fetched ahead."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the pipeline is PostgreSQL's (SQLite has no round trip to save)")
+    from contextlib import contextmanager
+
+    from beian.core import hotsql
+    from beian.rules import engine
+
+    runs = []
+    real = engine.hot_prefetch
+
+    @contextmanager
+    def spy(statements, **kwargs):
+        statements = list(statements)
+        with real(statements, **kwargs):
+            yield
+            runs.append((statements, dict(hotsql._PREFETCHED.get() or {})))
+
+    monkeypatch.setattr(engine, "hot_prefetch", spy)
+    result = run(n=3, tag="pf")
+    assert result.approved == 3 and len(runs) == 3
+    for statements, left in runs:
+        assert len(statements) >= 7  # in-flight, filed entity and domain, domain facts, mobiles, materials, …
+        assert all("materials_agreementsignature" in sql for _alias, sql, _params in left), left

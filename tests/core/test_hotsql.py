@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from beian.core.hotsql import _sqlite_sql, hot_fetch
+from beian.core.hotsql import _sqlite_sql, hot_fetch, hot_prefetch
 from beian.registry.models import Province
 
 SQL = "SELECT code FROM registry_province WHERE code = ANY(%s) AND code <> %s ORDER BY code"
@@ -55,3 +55,26 @@ def test_prepared_statements_run_generic_plans_and_django_binds_on_the_client():
 
     with connection.cursor() as cursor:
         assert isinstance(cursor.cursor, psycopg.ClientCursor)
+
+
+NAME = "SELECT name FROM registry_province WHERE code = %s"
+
+
+@pytest.mark.db_specific
+@pytest.mark.django_db
+def test_prefetched_reads_answer_once_from_one_round_trip():
+    """On PostgreSQL the reads of a prefetch block go together (a pipeline) and each answers its hot_fetch once
+    from the block's start — a change made after it is not seen by the prefetched read, but by the next. On SQLite
+    (no round trip to save) the block changes nothing."""
+    from django.db import transaction
+
+    hot_fetch(NAME, ["330000"])  # an open connection
+    with transaction.atomic():
+        with hot_prefetch([(NAME, ["330000"]), (SQL, [["110000", "330000"], "x"]), (NAME, ["330000"])]):
+            Province.objects.filter(code="330000").update(name="改过")
+            first = hot_fetch(NAME, ["330000"], one=True)[0]
+            again = hot_fetch(NAME, ["330000"], one=True)[0]
+            listed = [tuple(r) for r in hot_fetch(SQL, [["110000", "330000"], "x"])]
+        transaction.set_rollback(True)
+    assert listed == [("110000",), ("330000",)] and again == "改过"
+    assert first == ("浙江省" if connection.vendor == "postgresql" else "改过")
