@@ -31,7 +31,15 @@ from django.utils import timezone
 
 from beian.core.diff import diff_scope
 from beian.core.errors import BeianError, ErrorItem, error
-from beian.core.hotsql import Table, hot_execute, hot_fetch, hot_insert, hot_insert_many, hot_update
+from beian.core.hotsql import (
+    Table,
+    hot_batch,
+    hot_fetch,
+    hot_update,
+    insert_many_statement,
+    insert_statement,
+    inserted,
+)
 
 log = logging.getLogger("beian.sms")
 
@@ -139,15 +147,24 @@ def change_filing_scope(diff: list[dict]) -> str:
     return "access"
 
 
+@functools.cache
+def _rules_cache():
+    """The rule table, per process (core.tablecache): every approval reads it, operators edit it rarely."""
+    from beian.bureau.models import SmsVerifierRule
+    from beian.core.tablecache import TableCache
+
+    cache = TableCache("beian:bureau:sms-verifier-rules", lambda: {
+        (r.order_type, r.scope): (r.entity_principal, r.website_principal) for r in SmsVerifierRule.objects.all()})
+    cache.watch(SmsVerifierRule)
+    return cache
+
+
 def sms_rule_for(order) -> tuple[bool, bool]:
     """(entity principal must verify, website principals must verify) for this order, from the rule table."""
-    from beian.bureau.models import SmsVerifierRule
-
     scope = change_filing_scope(order.diff) if order.type == "change_filing" else ""
-    row = hot_fetch(f'SELECT "entity_principal", "website_principal" FROM "{SmsVerifierRule._meta.db_table}" '
-                    'WHERE "order_type" = %s AND "scope" = %s', [order.type, scope], one=True)  # unique; prepared
+    row = _rules_cache().get().get((order.type, scope))
     if row is not None:
-        return bool(row[0]), bool(row[1])
+        return row
     if order.type == "change_filing":
         return DEFAULT_CHANGE_FILING[scope]
     return DEFAULT_VERIFIERS.get(order.type, (False, False))
@@ -227,15 +244,20 @@ def sms_codes_issue(*, order, verifiers: list[dict] | None = None) -> list:
     Returns the challenges written (their ids are not read back).
     """
     from beian.bureau.models import SmsChallenge, SmsSession, SmsSessionStatus
+    from beian.notify.services import sms_rows
 
     now = timezone.now()
-    # Prepared statements (core.hotsql): every approval to the SMS stage runs them.
-    hot_execute(f'UPDATE "{SmsSession._meta.db_table}" SET "status" = %s, "ended_at" = %s, "end_reason" = %s '
-                'WHERE "order_id" = %s AND "status" = %s',
-                [SmsSessionStatus.CLOSED, connection.ops.adapt_datetimefield_value(now), "reissued", order.pk,
-                 SmsSessionStatus.OPEN])
+    # Prepared statements (core.hotsql), two round trips on PostgreSQL: every approval to the SMS stage runs them.
+    # An earlier open session is closed before the new one is written (one open session per order).
     window_end = order.due_at or now + dt.timedelta(hours=24)
-    session = hot_insert(SmsSession(order=order, started_at=now, window_ends_at=window_end))
+    session = SmsSession(order=order, started_at=now, window_ends_at=window_end)
+    _closed, rows = hot_batch([
+        (f'UPDATE "{SmsSession._meta.db_table}" SET "status" = %s, "ended_at" = %s, "end_reason" = %s '
+         'WHERE "order_id" = %s AND "status" = %s',
+         [SmsSessionStatus.CLOSED, connection.ops.adapt_datetimefield_value(now), "reissued", order.pk,
+          SmsSessionStatus.OPEN]),
+        insert_statement(session)])
+    inserted(session, rows)
     by_phone: dict[str, list[dict]] = {}
     for verifier in (sms_verifiers(order) if verifiers is None else verifiers):
         by_phone.setdefault(verifier["phone"], []).append(verifier)
@@ -250,13 +272,11 @@ def sms_codes_issue(*, order, verifiers: list[dict] | None = None) -> list:
                                        code_hmac=code_hmac(order_id=order.pk, phone=phone, code=code),
                                        issued_at=now))
         codes.append(code)
-    # One insert for the challenges and one for their SMS (the same rows and keys as one by one).
-    hot_insert_many(challenges)
-    from beian.notify.services import sms_queue_many
-
-    sms_queue_many(event="sms_code", order=order,
-                   messages=[(c.phone, _code_context(challenge=c, code=code))
-                             for c, code in zip(challenges, codes, strict=True)])
+    # One insert for the challenges and one for their SMS (the same rows and keys as one by one), sent together.
+    messages = sms_rows(event="sms_code", order=order, messages=[
+        (c.phone, _code_context(challenge=c, code=code)) for c, code in zip(challenges, codes, strict=True)])
+    hot_batch([insert_many_statement(challenges), *([insert_many_statement(messages, ignore_conflicts=True)]
+                                                     if messages else [])])
     log.info("sms stage opened: order %s, %d code(s)", order.pk, len(challenges))
     return challenges
 

@@ -111,15 +111,34 @@ def _params_key(params: Sequence) -> tuple:
     return tuple(tuple(p) if isinstance(p, list) else p for p in params)
 
 
+def _result(cursor):
+    return cursor.fetchall() if cursor.description is not None else cursor.rowcount
+
+
+def hot_batch(statements: Sequence[tuple[str, Sequence]], *, alias: str = DEFAULT_DB_ALIAS) -> list:
+    """Run ``statements`` in order — none needs another's result — and return each one's rows (a statement with a
+    result set, e.g. ``INSERT … RETURNING``) or the number of rows it touched: on PostgreSQL's fast path, inside a
+    transaction (a failure fails all of it), in one pipeline — one round trip instead of one each."""
+    conn = connections[alias]
+    if len(statements) > 1 and conn.vendor == "postgresql" and conn.in_atomic_block and _fast_raw(conn) is not None:
+        return _pipeline(list(statements), alias)
+    return [_run(sql, params, alias, _result) for sql, params in statements]
+
+
 def _fetch_all(statements: list[tuple[str, Sequence]], alias: str) -> list[list]:
     """The rows of each of several independent reads, in one pipeline on PostgreSQL's fast path (one round trip
     instead of one each)."""
     conn = connections[alias]
-    raw = _fast_raw(conn)
-    if raw is None:
+    if _fast_raw(conn) is None:
         return [hot_fetch(sql, params, alias=alias) for sql, params in statements]
+    return _pipeline(statements, alias)
+
+
+def _pipeline(statements: list[tuple[str, Sequence]], alias: str) -> list:
     import psycopg
 
+    conn = connections[alias]
+    raw = conn.connection
     prepare = getattr(settings, "BEIAN_DB_PREPARED", True)
     cursors = []
     try:
@@ -127,13 +146,13 @@ def _fetch_all(statements: list[tuple[str, Sequence]], alias: str) -> list[list]
             for sql, params in statements:
                 cursors.append(psycopg.Cursor(raw))
                 cursors[-1].execute(sql, params, prepare=prepare)
-        return [c.fetchall() for c in cursors]
+        return [_result(c) for c in cursors]
     except Exception:  # noqa: BLE001 - as in _run: wrapped inside a transaction, retried one by one outside
         if conn.in_atomic_block:
             with conn.wrap_database_errors:
                 raise
         raw.rollback()
-        return [hot_fetch(sql, params, alias=alias) for sql, params in statements]
+        return [_run(sql, params, alias, _result) for sql, params in statements]
     finally:
         for c in cursors:
             c.close()
@@ -322,12 +341,20 @@ def hot_update(instance, fields: Sequence[str] | None = None, *, alias: str = DE
     hot_execute(sql, [*_db_values(instance, chosen, conn, add=False), instance.pk], alias=alias)
 
 
+def insert_statement(instance, *, alias: str = DEFAULT_DB_ALIAS) -> tuple[str, list]:
+    """The INSERT … RETURNING of ``hot_insert`` as (sql, params), for ``hot_batch``; then ``inserted``."""
+    sql, fields = _insert_plan(instance)
+    return sql, _db_values(instance, fields, connections[alias], add=True)
+
+
+def inserted(instance, rows, *, alias: str = DEFAULT_DB_ALIAS):
+    """Set the primary key of an instance written by ``insert_statement`` from its statement's rows."""
+    return _inserted(instance, rows[0][0], alias)
+
+
 def hot_insert(instance, *, alias: str = DEFAULT_DB_ALIAS):
     """``instance.save()`` of a new row (auto primary key) as one prepared INSERT … RETURNING; sets the pk."""
-    sql, fields = _insert_plan(instance)
-    conn = connections[alias]
-    return _inserted(instance, hot_fetch(sql, _db_values(instance, fields, conn, add=True), alias=alias,
-                                         one=True)[0], alias)
+    return _inserted(instance, hot_fetch(*insert_statement(instance, alias=alias), alias=alias, one=True)[0], alias)
 
 
 def hot_update_insert(instance, new, *, alias: str = DEFAULT_DB_ALIAS):
@@ -369,8 +396,13 @@ def hot_save(instance, *, signals: bool = False, alias: str = DEFAULT_DB_ALIAS):
 def hot_insert_many(instances: Sequence, *, ignore_conflicts: bool = False, alias: str = DEFAULT_DB_ALIAS) -> None:
     """``bulk_create(instances, ignore_conflicts=…)`` as one prepared multi-row INSERT (one statement per model and
     row count). Primary keys are not read back."""
-    if not instances:
-        return
+    if instances:
+        hot_execute(*insert_many_statement(instances, ignore_conflicts=ignore_conflicts, alias=alias), alias=alias)
+
+
+def insert_many_statement(instances: Sequence, *, ignore_conflicts: bool = False,
+                          alias: str = DEFAULT_DB_ALIAS) -> tuple[str, list]:
+    """The multi-row INSERT of ``hot_insert_many`` (``instances`` not empty) as (sql, params), for ``hot_batch``."""
     model = type(instances[0])
     meta = model._meta
     fields = [f for f in meta.concrete_fields if not f.primary_key]
@@ -382,7 +414,7 @@ def hot_insert_many(instances: Sequence, *, ignore_conflicts: bool = False, alia
                            + ") VALUES " + ", ".join([row] * len(instances))
                            + (" ON CONFLICT DO NOTHING" if ignore_conflicts else ""))
     conn = connections[alias]
-    hot_execute(sql, [v for obj in instances for v in _db_values(obj, fields, conn, add=True)], alias=alias)
+    return sql, [v for obj in instances for v in _db_values(obj, fields, conn, add=True)]
 
 
 _SQL: dict[tuple, object] = {}

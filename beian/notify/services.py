@@ -227,14 +227,12 @@ def sms_queue(*, event: str, phone: str, context: dict, order=None) -> Outbox:
         return Outbox.objects.get(idempotency_key=row.idempotency_key)
 
 
-def sms_queue_many(*, event: str, messages: Iterable[tuple[str, dict]], order=None) -> None:
-    """``sms_queue`` for several (phone, context) pairs at once: the same rows (same idempotency keys), one
-    insert, nothing read back (the SMS stage opening its codes)."""
+def sms_rows(*, event: str, messages: Iterable[tuple[str, dict]], order=None) -> list[Outbox]:
+    """The unsaved outbox rows ``sms_queue`` writes for several (phone, context) pairs (same idempotency keys):
+    for a caller that inserts them in its transaction with its own writes (``hotsql.insert_many_statement`` with
+    ``ignore_conflicts=True``: the SMS stage opening its codes)."""
     now = timezone.now()
-    rows = [_sms_row(event=event, phone=phone, context=context, order=order, now=now) for phone, context in messages]
-    if rows:
-        with transaction.atomic(savepoint=False):
-            hot_insert_many(rows, ignore_conflicts=True)
+    return [_sms_row(event=event, phone=phone, context=context, order=order, now=now) for phone, context in messages]
 
 
 # --- delivery --------------------------------------------------------------------------------------------------

@@ -133,3 +133,23 @@ def test_plain_columns_skip_preparation_and_others_do_not(order, reviewer):
     expected = [f.get_db_prep_save(f.pre_save(order, False), connection) for f in fields]
     assert values[:4] == ["draft", 3, True, reviewer.pk] == expected[:4]
     assert str(values[4]) == str(expected[4]) and values[5] == expected[5]
+
+
+def test_a_batch_runs_in_order_and_returns_rows_or_counts(order, reviewer):
+    """``hot_batch``: the statements run in the order given (the update sees nothing of the insert after it), an
+    INSERT … RETURNING gives its rows, a write its count — one pipeline on PostgreSQL, the same answers on SQLite."""
+    from beian.core.hotsql import hot_batch, insert_statement, inserted
+
+    lock = OrderLock(key="domain:batch.cn", order=order)
+    with transaction.atomic():
+        touched, rows, missing = hot_batch([
+            ('UPDATE "orders_orderlock" SET "key" = %s WHERE "order_id" = %s', ["domain:other.cn", order.pk]),
+            insert_statement(lock),
+            ('SELECT "key" FROM "orders_orderlock" WHERE "key" = %s', ["domain:none.cn"])])
+        inserted(lock, rows)
+    assert touched == 0 and missing == [] and lock.pk is not None
+    assert OrderLock.objects.get(pk=lock.pk).key == "domain:batch.cn"
+    with pytest.raises(IntegrityError), transaction.atomic():  # a failing statement fails the whole batch
+        hot_batch([insert_statement(OrderLock(key="domain:new.cn", order=order)),
+                   insert_statement(OrderLock(key="domain:batch.cn", order=order))])
+    assert not OrderLock.objects.filter(key="domain:new.cn").exists()

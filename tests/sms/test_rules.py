@@ -62,23 +62,32 @@ def test_verifiers_carry_the_certificate_number_and_never_the_emergency_phone(db
     assert all(v["phone"] != "057188001234" for v in verifiers)
 
 
+def _edit(order_type: str, **values) -> None:
+    """What the admin does: save the row (the per-process copy of the table follows)."""
+    for row in SmsVerifierRule.objects.filter(order_type=order_type):
+        for name, value in values.items():
+            setattr(row, name, value)
+        row.save()
+
+
 def test_an_admin_edit_changes_who_verifies(db):
     order = _order("change_access", [SITE2_IP])
     assert sms_verifiers(order) == []
-    SmsVerifierRule.objects.filter(order_type="change_access").update(website_principal=True)
+    _edit("change_access", website_principal=True)
     assert [(v["role"], v["website_key"]) for v in sms_verifiers(order)] == [("website", "n2")]
-    SmsVerifierRule.objects.filter(order_type="change_entity").update(entity_principal=False)
+    _edit("change_entity", entity_principal=False)
     assert sms_verifiers(_order("change_entity", [ENTITY_NAME])) == []
 
 
 def test_a_missing_row_falls_back_to_the_default_table(db):
-    SmsVerifierRule.objects.filter(order_type="add_website").delete()
+    for row in SmsVerifierRule.objects.filter(order_type="add_website"):
+        row.delete()  # as the admin deletes
     order = _order("add_website", [{"path": "websites[n2]", "op": "add", "old": None, "new": {}}])
     assert [v["role"] for v in sms_verifiers(order)] == ["entity", "website"]
 
 
 def test_a_cancelled_website_principal_comes_from_the_diff(db):
-    SmsVerifierRule.objects.filter(order_type="cancel_website").update(website_principal=True)
+    _edit("cancel_website", website_principal=True)
     state = zhejiang_enterprise_state()
     removed = state["websites"].pop(1)
     order = Order(pk=1, type="cancel_website", proposed=state,
