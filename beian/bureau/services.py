@@ -93,7 +93,7 @@ def _bureau_order(reviewer, order_id: int) -> Order:
 @transaction.atomic
 def bureau_approve(*, reviewer, order_id: int, note: str = "") -> Order:
     """Apply the order to the registry in one transaction: new version, numbers, locks released."""
-    from beian.orders.services import release_locks
+    from beian.orders.services import locks_release_statement
 
     order = _bureau_order(reviewer, order_id)
     if order.state != S.BUREAU_REVIEW:
@@ -112,9 +112,8 @@ def bureau_approve(*, reviewer, order_id: int, note: str = "") -> Order:
     order.entity = entity
     order.proposed = state.to_json()
     order.due_at = None
-    release_locks(order)
-    advance(order, "bureau_approve", actor=reviewer, reason=note, data={"issued": issued,
-                                                                         "version": entity.version})
+    advance(order, "bureau_approve", actor=reviewer, reason=note, data={"issued": issued, "version": entity.version},
+            also=[locks_release_statement(order)])  # the locks are released in the same round trip
     # The entity's active websites in registry order (suffix, id), as registry_apply just wrote them.
     numbers = {"entity": entity.number,
                "websites": {w.name: w.number for w in entity.applied_state.websites}}

@@ -357,21 +357,23 @@ def hot_insert(instance, *, alias: str = DEFAULT_DB_ALIAS):
     return _inserted(instance, hot_fetch(*insert_statement(instance, alias=alias), alias=alias, one=True)[0], alias)
 
 
-def hot_update_insert(instance, new, *, alias: str = DEFAULT_DB_ALIAS):
+def hot_update_insert(instance, new, *, before: Sequence[tuple[str, Sequence]] = (), alias: str = DEFAULT_DB_ALIAS):
     """``hot_update(instance)`` then ``hot_insert(new)`` (a row and the history row of its change): on PostgreSQL
     one statement, the update as a data-modifying ``WITH`` in front of the insert; elsewhere two. Only the changed
-    columns of a tracked instance are written (none changed: the insert alone)."""
+    columns of a tracked instance are written (none changed: the insert alone). ``before``: writes that need no
+    result, run first in the same batch (``hot_batch``: one round trip for all on PostgreSQL)."""
     conn = connections[alias]
     fields = _dirty(instance, conn)
     if conn.vendor != "postgresql" or fields == []:
+        hot_batch(before, alias=alias)
         if fields != []:
             hot_update(instance, fields, alias=alias)
         return hot_insert(new, alias=alias)
     update_sql, chosen = _update_plan(instance, fields)
     insert_sql, fields = _insert_plan(new)
     params = [*_db_values(instance, chosen, conn, add=False), instance.pk, *_db_values(new, fields, conn, add=True)]
-    row = hot_fetch(f'WITH "updated" AS ({update_sql}) {insert_sql}', params, alias=alias, one=True)
-    return _inserted(new, row[0], alias)
+    rows = hot_batch([*before, (f'WITH "updated" AS ({update_sql}) {insert_sql}', params)], alias=alias)[-1]
+    return _inserted(new, rows[0][0], alias)
 
 
 def hot_save(instance, *, signals: bool = False, alias: str = DEFAULT_DB_ALIAS):

@@ -276,8 +276,13 @@ def _insert_locks(order: Order, keys: list[str]) -> set[str]:
     return {row[0] for row in hot_fetch(sql, [value for key in keys for value in (key, order.pk, at)])}
 
 
+def locks_release_statement(order: Order) -> tuple[str, list]:
+    """The statement that releases the order's locks (for ``advance(also=…)``)."""
+    return f'DELETE FROM "{OrderLock._meta.db_table}" WHERE "order_id" = %s', [order.pk]
+
+
 def _release_locks(order: Order) -> None:
-    hot_execute(f'DELETE FROM "{OrderLock._meta.db_table}" WHERE "order_id" = %s', [order.pk])
+    hot_execute(*locks_release_statement(order))
 
 
 @transaction.atomic
@@ -574,11 +579,6 @@ def claims_expire(*, now: dt.datetime | None = None) -> int:
                 advance(order, "claim_expire")
                 count += 1
     return count
-
-
-def release_locks(order: Order) -> None:
-    """Used by the bureau stage when an approval ends the order."""
-    _release_locks(order)
 
 
 def mark_returned(order: Order, flags: list[dict]) -> None:

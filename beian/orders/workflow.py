@@ -7,6 +7,7 @@ append-only history row and returns; the calling service (one per transition, in
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.utils import timezone
@@ -89,10 +90,13 @@ def _actor_allowed(edge: Edge, actor, order: Order) -> bool:
     return False
 
 
-def advance(order: Order, event: str, *, actor=None, reason: str = "", data: dict | None = None) -> OrderHistory:
+def advance(order: Order, event: str, *, actor=None, reason: str = "", data: dict | None = None,
+            also: Sequence[tuple[str, Sequence]] = ()) -> OrderHistory:
     """Move ``order`` along ``event`` (or record a same-state event) and append the history row.
 
-    The caller holds the order's row lock (``select_for_update``) inside its transaction.
+    The caller holds the order's row lock (``select_for_update``) inside its transaction. ``also``: the
+    transition's other writes that need no result ((sql, params), e.g. releasing the order's locks), sent before
+    the order's in the same batch (core.hotsql.hot_batch).
     """
     edge = TRANSITIONS[event]
     if not _actor_allowed(edge, actor, order):
@@ -110,6 +114,6 @@ def advance(order: Order, event: str, *, actor=None, reason: str = "", data: dic
     # on PostgreSQL (core.hotsql), as this runs in every transition.
     history = hot_update_insert(order, OrderHistory(order=order, event=event, from_state=from_state,
                                                     to_state=order.state, actor=actor, reason=reason,
-                                                    data=data or {}))
+                                                    data=data or {}), before=also)
     order.last_history_id = history.pk  # the event's notifications are keyed by it (orders.events)
     return history

@@ -10,7 +10,15 @@ from django.utils import timezone
 
 from beian.core.diff import filing_diff
 from beian.core.errors import BeianError
-from beian.core.hotsql import hot_insert, hot_insert_many, hot_save
+from beian.core.hotsql import (
+    hot_batch,
+    hot_insert,
+    hot_insert_many,
+    hot_save,
+    insert_many_statement,
+    insert_statement,
+    inserted,
+)
 from beian.core.state import (
     AccessState,
     FilingState,
@@ -43,13 +51,16 @@ ACTIVE, CANCELLED = RecordStatus.ACTIVE, RecordStatus.CANCELLED
 registry_changed = Signal()
 
 
-def _principal_write(principal: Principal | None, data: PrincipalState, role: str) -> Principal:
+def _principal_fill(principal: Principal | None, data: PrincipalState, role: str) -> Principal:
     principal = principal or Principal(role=role)
     for name in ("name", "certificate_type", "certificate_number", "valid_from", "valid_to", "mobile",
                  "emergency_phone", "email"):
         setattr(principal, name, getattr(data, name))
-    hot_save(principal)
     return principal
+
+
+def _principal_write(principal: Principal | None, data: PrincipalState, role: str) -> Principal:
+    return hot_save(_principal_fill(principal, data, role))
 
 
 def _cancel_website(website: Website) -> None:
@@ -81,9 +92,18 @@ def registry_apply(*, state: FilingState, entity: Entity | None, order=None, act
     if province is None or province.code != e.province:
         province = Province.objects.get(code=e.province)
     created = entity is None
-    if entity is None:
+    site_principals: dict[int, Principal] = {}
+    if created:
+        # A new entity: every principal is new, written together (one round trip on PostgreSQL, hotsql.hot_batch).
         entity = Entity(owner=owner, approved_at=now)
-    entity.principal = _principal_write(entity.principal if entity.pk else None, e.principal, "entity")
+        principal = _principal_fill(None, e.principal, "entity")
+        site_principals = {i: _principal_fill(None, site.principal, "website") for i, site in enumerate(state.websites)}
+        new = [principal, *site_principals.values()]
+        for written, rows in zip(new, hot_batch([insert_statement(p) for p in new]), strict=True):
+            inserted(written, rows)
+        entity.principal = principal  # assigned once it has its id (the foreign key copies it)
+    else:
+        entity.principal = _principal_write(entity.principal, e.principal, "entity")
     for name in ("name", "certificate_type", "certificate_number", "city", "district", "certificate_address",
                  "communication_address", "superior_unit", "remarks"):
         setattr(entity, name, getattr(e, name))
@@ -104,11 +124,12 @@ def registry_apply(*, state: FilingState, entity: Entity | None, order=None, act
     existing = {} if created else {str(w.pk): w for w in entity.websites.filter(status=ACTIVE)}
     kept: set[str] = set()
     applied: list[tuple] = []  # (website, domain names, active access records, pre-approvals) for the snapshot
-    for site in state.websites:
+    for i, site in enumerate(state.websites):
         website = existing.get(site.key) or (existing.get(str(site.id)) if site.id else None)
         is_new = website is None
         website = website or Website(entity=entity, approved_at=now)
-        website.principal = _principal_write(website.principal if website.pk else None, site.principal, "website")
+        website.principal = site_principals.get(i) or _principal_write(website.principal if website.pk else None,
+                                                                        site.principal, "website")
         for name in ("name", "home_url", "service_content", "languages", "remarks"):
             setattr(website, name, getattr(site, name))
         if site.number:
@@ -120,8 +141,11 @@ def registry_apply(*, state: FilingState, entity: Entity | None, order=None, act
         hot_save(website)
         kept.add(str(website.pk))
         site.id, site.key = website.pk, str(website.pk)
-        _sync_domains(website, site.domains, is_new=is_new)
-        access = _sync_access(website, site, is_new=is_new)
+        if is_new:
+            access = _new_children(website, site)
+        else:
+            _sync_domains(website, site.domains)
+            access = _sync_access(website, site)
         _sync_pre_approvals(website, site, is_new=is_new)
         applied.append((website, list(site.domains), access, [(p.type, p.number) for p in site.pre_approvals]))
     for key, website in existing.items():
@@ -185,8 +209,23 @@ def _suffix_of(number: str) -> int | None:
     return int(tail[1]) if len(tail) == 2 and tail[1].isdigit() else None
 
 
-def _sync_domains(website: Website, names: list[str], *, is_new: bool = False) -> None:
-    current = {} if is_new else {d.name: d for d in website.domains.filter(status=ACTIVE)}
+def _new_children(website: Website, site) -> list[Access]:
+    """A new website's domains and access records, written together (one round trip on PostgreSQL); returns the
+    access records in id order (what ``_sync_access`` returns)."""
+    domains = [Domain(website=website, name=name, ascii=normalize_domain(name).ascii, sort=sort)
+               for sort, name in enumerate(site.domains)]
+    access = [Access(website=website, provider=_access_provider(item.provider), method=item.method,
+                     region=item.region, ip_ranges=[r.model_dump() for r in item.ip_ranges]) for item in site.access]
+    results = hot_batch([*([insert_many_statement(domains)] if domains else []),
+                         *(insert_statement(a) for a in access)])
+    for record, item, rows in zip(access, site.access, results[len(results) - len(access):], strict=True):
+        inserted(record, rows)
+        item.id, item.key = record.pk, str(record.pk)
+    return sorted(access, key=lambda a: a.pk)
+
+
+def _sync_domains(website: Website, names: list[str]) -> None:
+    current = {d.name: d for d in website.domains.filter(status=ACTIVE)}
     created = []
     for sort, name in enumerate(names):
         if name in current:
@@ -221,9 +260,9 @@ def _access_provider(name: str) -> AccessProvider:
     return provider
 
 
-def _sync_access(website: Website, site, *, is_new: bool = False) -> list[Access]:
+def _sync_access(website: Website, site) -> list[Access]:
     """Returns the website's active access records afterwards, in id order."""
-    current = {} if is_new else {str(a.pk): a for a in website.access.filter(status=ACTIVE)}
+    current = {str(a.pk): a for a in website.access.filter(status=ACTIVE)}
     providers: dict[str, AccessProvider] = {}
     kept: list[Access] = []
     created: list[tuple] = []
