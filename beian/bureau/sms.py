@@ -35,6 +35,7 @@ from beian.core.hotsql import (
     Table,
     hot_batch,
     hot_fetch,
+    hot_prefetch,
     hot_update,
     insert_many_statement,
     insert_statement,
@@ -298,25 +299,37 @@ _ORDERS_OPEN_FOR_PHONE = {"postgresql": f'"o"."id" = ANY(ARRAY({_OPEN_FOR_PHONE}
 
 
 @functools.cache
-def _challenge_tables():
+def _challenge_tables(vendor: str):
     from beian.bureau.models import SmsChallenge, SmsSession
 
     challenge, session = Table(SmsChallenge, "c"), Table(SmsSession, "s")
+    ids = f"ARRAY({_OPEN_FOR_PHONE})" if vendor == "postgresql" else None
     sql = (f'SELECT {challenge.select}, {session.select} FROM "bureau_smschallenge" "c" INNER JOIN '
-           '"bureau_smssession" "s" ON "s"."id" = "c"."session_id" WHERE "s"."status" = %s '
-           'AND "c"."order_id" = ANY(%s) ORDER BY "c"."id"')
+           '"bureau_smssession" "s" ON "s"."id" = "c"."session_id" WHERE "s"."status" = %s AND "c"."order_id" '
+           + (f"= ANY({ids})" if ids else f"IN ({_OPEN_FOR_PHONE})") + ' ORDER BY "c"."id"')
     return challenge, session, sql
 
 
-def _challenges_open(orders: dict) -> list:
-    """The open challenges (every phone) of the (locked) ``orders``, each with its session and order loaded, in
-    one prepared statement: this phone's are checked, the others tell whether the stage is complete."""
-    from beian.bureau.models import SmsChallenge, SmsSessionStatus
+def _challenges_read(phone: str) -> tuple[str, list]:
+    """The open challenges (every phone) of the orders with an open challenge for ``phone`` — what the lock of
+    ``sms_verify`` locks — as (sql, params): independent of the lock's result, so both go in one round trip."""
+    from beian.bureau.models import SmsSessionStatus
 
-    challenge_table, session_table, sql = _challenge_tables()
+    return _challenge_tables(connection.vendor)[2], [SmsSessionStatus.OPEN, phone, SmsSessionStatus.OPEN]
+
+
+def _challenges_open(orders: dict, phone: str) -> list:
+    """The open challenges (every phone) of the (locked) ``orders``, each with its session and order loaded, in
+    one prepared statement: this phone's are checked, the others tell whether the stage is complete. (Read by the
+    phone, as the lock found the orders; an order the lock did not take is left out.)"""
+    from beian.bureau.models import SmsChallenge
+
+    challenge_table, session_table, _sql = _challenge_tables(connection.vendor)
     out = []
-    for row in hot_fetch(sql, [SmsSessionStatus.OPEN, list(orders)]):
+    for row in hot_fetch(*_challenges_read(phone)):
         challenge = challenge_table.instance(row)
+        if challenge.order_id not in orders:
+            continue
         SmsChallenge.session.field.set_cached_value(challenge, session_table.instance(row, len(challenge_table)))
         SmsChallenge.order.field.set_cached_value(challenge, orders[challenge.order_id])
         out.append(challenge)
@@ -354,7 +367,7 @@ def sms_verify(*, phone: str, certificate_suffix: str, code: str) -> SmsVerifyRe
     when the last code of the order is verified the order moves to the bureau."""
     from beian.bureau.models import SmsSessionStatus
     from beian.bureau.services import sms_stage_complete
-    from beian.orders.locks import orders_locked
+    from beian.orders.locks import lock_statement, orders_locked
     from beian.orders.models import OrderState
 
     phone = phone_normalize(phone)
@@ -366,13 +379,15 @@ def sms_verify(*, phone: str, certificate_suffix: str, code: str) -> SmsVerifyRe
     # their open challenges again under the lock. The province and applicant come along (not locked) for the stage
     # transition of the last code. Prepared statements (core.hotsql): this is the public page's busiest write.
     where = _ORDERS_OPEN_FOR_PHONE.get(connection.vendor, _ORDERS_OPEN_FOR_PHONE["sqlite"])
-    orders = {o.pk: o for o in orders_locked(where, [phone, SmsSessionStatus.OPEN, OrderState.SMS_VERIFICATION])}
-    if not orders:
-        return SmsVerifyResult(verified=False)
+    params = [phone, SmsSessionStatus.OPEN, OrderState.SMS_VERIFICATION]
+    with hot_prefetch([lock_statement(where, params), _challenges_read(phone)]):  # with the BEGIN: one round trip
+        orders = {o.pk: o for o in orders_locked(where, params)}
+        if not orders:
+            return SmsVerifyResult(verified=False)
+        everyone = _challenges_open(orders, phone)
     now = timezone.now()
     matched = []
     wrong = []
-    everyone = _challenges_open(orders)
     for challenge in (c for c in everyone if c.phone == phone):
         order = orders[challenge.order_id]
         if _window_end(order, challenge.session) <= now:

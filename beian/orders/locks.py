@@ -30,12 +30,23 @@ def _sql(where: str, vendor: str, for_update_of: bool) -> tuple[str, Table]:
     return sql + (' FOR UPDATE OF "o"' if for_update_of else ""), applicant
 
 
+def lock_statement(where: str, params: Sequence) -> tuple[str, list]:
+    """The statement ``orders_locked(where, params)`` runs, as (sql, params): to send it ahead with the
+    transition's first reads (core.hotsql.hot_prefetch — and the transaction's BEGIN, in one round trip)."""
+    return _sql(where, connection.vendor, connection.features.has_select_for_update_of)[0], list(params)
+
+
+def order_lock_statement(order_id: int) -> tuple[str, list]:
+    """``lock_statement`` of ``order_locked(order_id)``."""
+    return lock_statement('"o"."id" = %s', [order_id])
+
+
 def orders_locked(where: str, params: Sequence) -> list[Order]:
     """The orders matching ``where`` (SQL on the alias ``"o"``, ``%s`` placeholders), locked in id order (two
     transactions locking the same orders cannot deadlock), each with its province and applicant loaded."""
     sql, applicant = _sql(where, connection.vendor, connection.features.has_select_for_update_of)
     out = []
-    for row in hot_fetch(sql, params):
+    for row in hot_fetch(sql, list(params)):
         order = ORDER.instance(row)
         at = len(ORDER)
         Order.province.field.set_cached_value(order, PROVINCE.instance(row, at) if row[at] is not None else None)

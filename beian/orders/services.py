@@ -16,12 +16,12 @@ from pydantic import ValidationError as PydanticValidationError
 
 from beian.core.diff import filing_diff
 from beian.core.errors import BeianError, ErrorItem, Finding, conflict, error, forbidden, not_found
-from beian.core.hotsql import hot_execute, hot_fetch, hot_insert
+from beian.core.hotsql import hot_execute, hot_fetch, hot_insert, hot_prefetch
 from beian.core.state import FilingState, field_path_of, strip_read_only
 from beian.core.validators import normalize_domain
 from beian.orders import clock, events
 from beian.orders.locks import ORDER as _ORDER
-from beian.orders.locks import order_locked
+from beian.orders.locks import order_lock_statement, order_locked
 from beian.orders.models import (
     CANCEL_TYPES,
     CHANGE_TYPES,
@@ -390,9 +390,13 @@ def identity_verification_perform(*, user, order_id: int, website_key: str) -> I
                                            backend=backend.name, passed=passed, evidence=evidence, actor=user))
 
 
+def _passed_read(order_id: int) -> tuple[str, list]:
+    return (f'SELECT "website_key" FROM "{IdentityVerification._meta.db_table}" WHERE "order_id" = %s AND "passed"',
+            [order_id])
+
+
 def _unverified_principals(order: Order) -> list[str]:
-    passed = {key for (key,) in hot_fetch(f'SELECT "website_key" FROM "{IdentityVerification._meta.db_table}" '
-                                          'WHERE "order_id" = %s AND "passed"', [order.pk])}
+    passed = {key for (key,) in hot_fetch(*_passed_read(order.pk))}
     return [k for k in principals_to_verify(order) if k not in passed]
 
 
@@ -464,10 +468,13 @@ def order_approve(*, reviewer, order_id: int, note: str = "") -> Order:
     from beian.bureau import services as bureau
 
     _require_reviewer(reviewer)
-    order = _lock_order(order_id)
-    _require_claim(order, reviewer)
-    if _unverified_principals(order):
-        raise refusal("ORDER_WEBSITE_PRINCIPAL_UNVERIFIED", field=f"websites[{_unverified_principals(order)[0]}]")
+    # The lock and the identity checks' read go together (with the BEGIN: one round trip on PostgreSQL).
+    with hot_prefetch([order_lock_statement(order_id), _passed_read(order_id)]):
+        order = _lock_order(order_id)
+        _require_claim(order, reviewer)
+        unverified = _unverified_principals(order)
+    if unverified:
+        raise refusal("ORDER_WEBSITE_PRINCIPAL_UNVERIFIED", field=f"websites[{unverified[0]}]")
     order.claimed_by, order.claimed_at = None, None
     verifiers = bureau.sms_verifiers(order)
     # The stage clock is set before ``advance``, which saves it with the new state (one write of the order row).
