@@ -418,12 +418,16 @@ def order_claim_next(*, reviewer) -> Order | None:
     _require_reviewer(reviewer)
     valid_since = connection.ops.adapt_datetimefield_value(_claim_valid_since())
     # Prepared statements (core.hotsql); the order is the one of Order.objects.filter(…).order_by(…).first().
-    own = hot_fetch(_CLAIMED_SQL, [S.PROVIDER_REVIEW, reviewer.pk, valid_since], one=True)
-    if own is not None:
-        return _ORDER.instance(own)
-    skip_locked = connection.features.has_select_for_update_skip_locked
-    row = hot_fetch(_NEXT_SQL + (" FOR UPDATE SKIP LOCKED" if skip_locked else ""), [S.PROVIDER_REVIEW, valid_since],
-                    one=True)
+    # Both reads go together with the BEGIN (one round trip on PostgreSQL): when the reviewer still holds a claim,
+    # the next free order stays locked — unclaimed, skipped by other reviewers — until this transaction ends.
+    own_read = (_CLAIMED_SQL, [S.PROVIDER_REVIEW, reviewer.pk, valid_since])
+    next_read = (_NEXT_SQL + (" FOR UPDATE SKIP LOCKED" if connection.features.has_select_for_update_skip_locked
+                              else ""), [S.PROVIDER_REVIEW, valid_since])
+    with hot_prefetch([own_read, next_read]):
+        own = hot_fetch(*own_read, one=True)
+        if own is not None:
+            return _ORDER.instance(own)
+        row = hot_fetch(*next_read, one=True)
     if row is None:
         return None
     order = _ORDER.instance(row)
