@@ -17,6 +17,12 @@ path: ``Table`` lists a model's concrete columns and turns a row back into a mod
 Django's compiler would apply, ``hot_update`` / ``hot_insert`` write an instance as ``Model.save`` would (auto-now
 fields included; no model signals — these models have none). Building the ORM's SQL costs ≈ 0.3–0.9 ms of Python per
 statement, running a prepared one ≈ 0.1 ms (docs/bench.md, "Fourth round").
+
+A round trip costs ≈ 50 µs of the driver's Python and ≈ 30 µs of the server's CPU whatever the statement. So on
+PostgreSQL statements that need no other's result share one (a psycopg pipeline): ``hot_batch`` runs them in order and
+returns each one's rows or count; ``hot_prefetch`` sends reads ahead and lets ``hot_fetch`` answer them from their rows
+(a rule run's checks, a transition's lock with its first read). Elsewhere, or where queries are observed, they run
+one by one as before (docs/bench.md, "Fifth round").
 """
 
 from __future__ import annotations
@@ -125,16 +131,8 @@ def hot_batch(statements: Sequence[tuple[str, Sequence]], *, alias: str = DEFAUL
     return [_run(sql, params, alias, _result) for sql, params in statements]
 
 
-def _fetch_all(statements: list[tuple[str, Sequence]], alias: str) -> list[list]:
-    """The rows of each of several independent reads, in one pipeline on PostgreSQL's fast path (one round trip
-    instead of one each)."""
-    conn = connections[alias]
-    if _fast_raw(conn) is None:
-        return [hot_fetch(sql, params, alias=alias) for sql, params in statements]
-    return _pipeline(statements, alias)
-
-
 def _pipeline(statements: list[tuple[str, Sequence]], alias: str) -> list:
+    """Each statement's ``_result``, all sent in one psycopg pipeline (the caller checked the fast path)."""
     import psycopg
 
     conn = connections[alias]
@@ -173,7 +171,7 @@ def hot_prefetch(statements: Iterable[tuple[str, Sequence]], *, alias: str = DEF
     unique: dict[tuple, tuple[str, Sequence]] = {}
     for sql, params in statements:
         unique.setdefault((alias, sql, _params_key(params)), (sql, params))
-    store = dict(zip(unique, _fetch_all(list(unique.values()), alias), strict=True)) if len(unique) > 1 else {}
+    store = dict(zip(unique, _pipeline(list(unique.values()), alias), strict=True)) if len(unique) > 1 else {}
     token = _PREFETCHED.set(store)
     try:
         yield
