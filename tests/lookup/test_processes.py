@@ -97,8 +97,13 @@ def test_an_approval_reaches_the_answer_cache_of_every_gunicorn_worker(tmp_path)
             return set(pool.map(call, range(80)))
 
     try:
-        original = names()
-        served_by = {line.split()[0] for line in log.read_text().splitlines() if line.strip()}
+        # Until both workers have served (and cached) the answer: with the answer cached, one worker can take a
+        # whole burst on a busy machine.
+        for _ in range(20):
+            original = names()
+            served_by = {line.split()[0] for line in log.read_text().splitlines() if line.strip()}
+            if len(served_by) == 2:
+                break
         assert len(served_by) == 2, f"both workers must have served (and cached) the answer: {served_by}"
         lookup_bench.shell(dev, RENAME_CODE % {"ascii": ascii_name, "name": "不经审批的改名", "signal": False})
         assert names() == original  # both workers answer from their own tier
