@@ -209,13 +209,24 @@ def _suffix_of(number: str) -> int | None:
     return int(tail[1]) if len(tail) == 2 and tail[1].isdigit() else None
 
 
+def _new_domain(website: Website, name: str, sort: int) -> Domain:
+    return Domain(website=website, name=name, ascii=normalize_domain(name).ascii, sort=sort)
+
+
+def _access_fill(access: Access, item) -> Access:
+    """``access`` set to the state's access record ``item`` (provider, method, region, IP ranges)."""
+    access.provider = _access_provider(item.provider)
+    access.method = item.method
+    access.region = item.region
+    access.ip_ranges = [r.model_dump() for r in item.ip_ranges]
+    return access
+
+
 def _new_children(website: Website, site) -> list[Access]:
     """A new website's domains and access records, written together (one round trip on PostgreSQL); returns the
     access records in id order (what ``_sync_access`` returns)."""
-    domains = [Domain(website=website, name=name, ascii=normalize_domain(name).ascii, sort=sort)
-               for sort, name in enumerate(site.domains)]
-    access = [Access(website=website, provider=_access_provider(item.provider), method=item.method,
-                     region=item.region, ip_ranges=[r.model_dump() for r in item.ip_ranges]) for item in site.access]
+    domains = [_new_domain(website, name, sort) for sort, name in enumerate(site.domains)]
+    access = [_access_fill(Access(website=website), item) for item in site.access]
     results = hot_batch([*([insert_many_statement(domains)] if domains else []),
                          *(insert_statement(a) for a in access)])
     for record, item, rows in zip(access, site.access, results[len(results) - len(access):], strict=True):
@@ -233,7 +244,7 @@ def _sync_domains(website: Website, names: list[str]) -> None:
                 current[name].sort = sort
                 current[name].save(update_fields=["sort"])
             continue
-        created.append(Domain(website=website, name=name, ascii=normalize_domain(name).ascii, sort=sort))
+        created.append(_new_domain(website, name, sort))
     hot_insert_many(created)
     for name, domain in current.items():
         if name not in names:
@@ -263,20 +274,12 @@ def _access_provider(name: str) -> AccessProvider:
 def _sync_access(website: Website, site) -> list[Access]:
     """Returns the website's active access records afterwards, in id order."""
     current = {str(a.pk): a for a in website.access.filter(status=ACTIVE)}
-    providers: dict[str, AccessProvider] = {}
     kept: list[Access] = []
     created: list[tuple] = []
     for item in site.access:
         access = current.get(item.key) or (current.get(str(item.id)) if item.id else None)
-        provider = providers.get(item.provider)
-        if provider is None:
-            provider = providers[item.provider] = _access_provider(item.provider)
         new = access is None
-        access = access or Access(website=website)
-        access.provider = provider
-        access.method = item.method
-        access.region = item.region
-        access.ip_ranges = [r.model_dump() for r in item.ip_ranges]
+        access = _access_fill(access or Access(website=website), item)
         if new:
             created.append((access, item))
         else:
