@@ -41,6 +41,15 @@ def shot(page, name: str) -> None:
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
 
+def follow(locator) -> None:
+    """Click a button or link that loads a new page, and wait for that page.
+
+    Every action here is a server-rendered form or link; reading the page right after a bare click can read the
+    old or a half-loaded document (CI failed on that twice)."""
+    with locator.page.expect_navigation():
+        locator.click()
+
+
 def order_state(page) -> str:
     """The state badge of an order page; a page without one fails with the page's text (a refusal, an error)."""
     badge = page.locator("#order-state")
@@ -82,8 +91,7 @@ def provide_materials(page) -> int:
         sign = page.locator("#materials li.unmet form button", has_text="签署")
         if sign.count():
             # Wait for the reloaded page: counting the panel on a half-loaded page would end the loop early.
-            with page.expect_navigation():
-                sign.first.click()
+            follow(sign.first)
             done += 1
             continue
         upload = page.locator("#materials li.unmet form.upload")
@@ -93,8 +101,7 @@ def provide_materials(page) -> int:
         code = form.locator('input[name="code"]').get_attribute("value")
         form.locator('input[type="file"]').set_input_files(
             files=[{"name": f"{code}.png", "mimeType": "image/png", "buffer": scan_png(code)}])
-        with page.expect_navigation():
-            form.get_by_role("button", name="上传", exact=True).click()
+        follow(form.get_by_role("button", name="上传", exact=True))
         assert page.get_by_text("材料已上传").count(), page.locator("main").inner_text()[:1000]
         done += 1
     raise AssertionError("materials panel did not settle")
@@ -102,7 +109,7 @@ def provide_materials(page) -> int:
 
 def review_claim_next(reviewer, order_id: int) -> None:
     reviewer.goto("/console/")
-    reviewer.get_by_role("button", name="领取下一个").click()
+    follow(reviewer.get_by_role("button", name="领取下一个"))
     assert reviewer.url.endswith(f"/console/orders/{order_id}/"), reviewer.url
 
 
@@ -112,7 +119,7 @@ def sms_verify(live_site, chromium_page, *, phone: str, suffix: str, after: int)
     chromium_page.get_by_label("手机号码").fill(phone)
     chromium_page.get_by_label("证件号码后 6 位").fill(suffix)
     chromium_page.get_by_label("短信核验码").fill(code)
-    chromium_page.get_by_role("button", name="核验", exact=True).click()
+    follow(chromium_page.get_by_role("button", name="核验", exact=True))
     assert "核验成功" in chromium_page.locator("#sms-result").inner_text()
 
 
@@ -120,7 +127,7 @@ def test_entity_rename_returned_fixed_and_approved(live_site, open_as):
     applicant = open_as("zj_company")
     applicant.goto("/filings/")
     axe_clean(applicant, "01-filings")
-    applicant.get_by_role("button", name="变更备案").click()
+    follow(applicant.get_by_role("button", name="变更备案"))
     assert "/edit/" in applicant.url
     first_name = "杭州云栖智能科技有限公司"
     fill_preflight(applicant, "entity.name", first_name)
@@ -130,7 +137,7 @@ def test_entity_rename_returned_fixed_and_approved(live_site, open_as):
     assert applicant.locator("#materials li.unmet").count() == 0
     assert applicant.locator('#materials li.met[data-requirement]').count() >= 2
     applicant.get_by_label("我已阅读并同意《ICP备案服务协议》，确认所填信息真实有效。").check()
-    applicant.get_by_role("button", name="同意协议并提交").click()
+    follow(applicant.get_by_role("button", name="同意协议并提交"))
     order_id = order_id_of(applicant)
     assert order_state(applicant) == "待初审"
     axe_clean(applicant, "03-order-submitted")
@@ -146,24 +153,24 @@ def test_entity_rename_returned_fixed_and_approved(live_site, open_as):
     reviewer.get_by_label("原因 1").select_option("INFO_INCONSISTENT")
     reviewer.get_by_label("标记字段").first.select_option("entity.name")
     reviewer.locator("#note_0").fill("名称与营业执照不一致")
-    reviewer.get_by_role("button", name="退回", exact=True).click()
+    follow(reviewer.get_by_role("button", name="退回", exact=True))
     assert reviewer.url.endswith("/console/")
 
     applicant.goto(f"/orders/{order_id}/")
     assert order_state(applicant) == "已退回"
     assert "名称与营业执照不一致" in applicant.locator("#ret-h + ul").inner_text()
-    applicant.get_by_role("link", name="修改并重新提交").click()
+    follow(applicant.get_by_role("link", name="修改并重新提交"))
     flagged = applicant.locator(".field.flagged")
     assert flagged.count() == 1 and flagged.locator('[id="entity.name"]').count() == 1
     axe_clean(applicant, "06-returned-form")
     final_name = "杭州云栖智能网络科技有限公司"
     fill_preflight(applicant, "entity.name", final_name)
-    applicant.get_by_role("button", name="修改后重新提交").click()
+    follow(applicant.get_by_role("button", name="修改后重新提交"))
     assert order_state(applicant) == "待初审"
 
     sms_before = live_site.last_sms_id()
     review_claim_next(reviewer, order_id)
-    reviewer.get_by_role("button", name="初审通过").click()
+    follow(reviewer.get_by_role("button", name="初审通过"))
     reviewer.goto(f"/console/orders/{order_id}/")
     assert order_state(reviewer) == "待短信核验"
 
@@ -173,9 +180,9 @@ def test_entity_rename_returned_fixed_and_approved(live_site, open_as):
 
     bureau = open_as("bureau_zj")
     bureau.goto("/bureau/")
-    bureau.get_by_role("link", name=f"#{order_id}").click()
+    follow(bureau.get_by_role("link", name=f"#{order_id}"))
     axe_clean(bureau, "08-bureau-order")
-    bureau.get_by_role("button", name="审核通过（生成备案号）").click()
+    follow(bureau.get_by_role("button", name="审核通过（生成备案号）"))
     assert order_state(bureau) == "已通过"
     assert re.fullmatch(r"浙ICP备\d{10}号", bureau.locator("#issued-entity").inner_text())
 
@@ -195,7 +202,7 @@ def test_entity_rename_returned_fixed_and_approved(live_site, open_as):
 def test_new_website_gets_the_next_number(live_site, open_as):
     applicant = open_as("bj_person")
     applicant.goto("/filings/")
-    applicant.get_by_role("button", name="新增网站").click()
+    follow(applicant.get_by_role("button", name="新增网站"))
     key = "new1"
     fill_preflight(applicant, f"websites[{key}].name", "小明的读书笔记")
     fill_preflight(applicant, f"websites[{key}].home_url", "www.xiaoming-books.cn")
@@ -204,21 +211,21 @@ def test_new_website_gets_the_next_number(live_site, open_as):
     fill_preflight(applicant, f"websites[{key}].access[a1].ip_ranges", "39.107.20.6")
     assert provide_materials(applicant) >= 1
     applicant.get_by_label("我已阅读并同意《ICP备案服务协议》，确认所填信息真实有效。").check()
-    applicant.get_by_role("button", name="同意协议并提交").click()
+    follow(applicant.get_by_role("button", name="同意协议并提交"))
     assert order_state(applicant) == "待初审", applicant.content()[:4000]
     order_id = order_id_of(applicant)
-    applicant.get_by_role("button", name="开始核验").click()  # the new website principal's identity check
+    follow(applicant.get_by_role("button", name="开始核验"))  # the new website principal's identity check
     assert applicant.get_by_text("网站负责人真实性核验已通过。").is_visible()
 
     reviewer = open_as("reviewer")
     sms_before = live_site.last_sms_id()
     review_claim_next(reviewer, order_id)
-    reviewer.get_by_role("button", name="初审通过").click()
+    follow(reviewer.get_by_role("button", name="初审通过"))
     sms_verify(live_site, open_as(None), phone=BJ_MOBILE, suffix=BJ_SUFFIX, after=sms_before)
 
     bureau = open_as("bureau_bj")
     bureau.goto(f"/bureau/orders/{order_id}/")
-    bureau.get_by_role("button", name="审核通过（生成备案号）").click()
+    follow(bureau.get_by_role("button", name="审核通过（生成备案号）"))
     entity_number = bureau.locator("#issued-entity").inner_text()
 
     applicant.goto("/filings/")
@@ -233,20 +240,20 @@ def test_cancel_website_on_a_phone(live_site, open_as):
     axe_clean(applicant, "11-phone-filings")
     # Nothing is wider than the screen: the tables scroll inside their own boxes.
     assert applicant.evaluate("document.documentElement.scrollWidth") <= 390
-    applicant.get_by_role("button", name="注销网站 云栖优选").click()
+    follow(applicant.get_by_role("button", name="注销网站 云栖优选"))
     assert order_state(applicant) == "待完善"
     axe_clean(applicant, "12-phone-cancel-order")
     provide_materials(applicant)
-    applicant.get_by_role("button", name="提交", exact=True).click()
+    follow(applicant.get_by_role("button", name="提交", exact=True))
     assert order_state(applicant) == "待初审", applicant.locator(".messages").inner_text()
     order_id = order_id_of(applicant)
 
     reviewer = open_as("reviewer", viewport=phone)
     review_claim_next(reviewer, order_id)
-    reviewer.get_by_role("button", name="初审通过").click()  # no SMS check for cancel_website
+    follow(reviewer.get_by_role("button", name="初审通过"))  # no SMS check for cancel_website
     bureau = open_as("bureau_zj", viewport=phone)
     bureau.goto(f"/bureau/orders/{order_id}/")
-    bureau.get_by_role("button", name="审核通过（生成备案号）").click()
+    follow(bureau.get_by_role("button", name="审核通过（生成备案号）"))
     assert order_state(bureau) == "已通过"
 
     applicant.goto("/filings/")
@@ -258,7 +265,7 @@ def test_roles_cannot_reach_others_orders(live_site, open_as):
     owner = open_as("nobody")
     owner.goto("/filings/")
     assert owner.get_by_text("您还没有备案主体。").is_visible()
-    owner.get_by_role("button", name="开始首次备案").click()
+    follow(owner.get_by_role("button", name="开始首次备案"))
     order_id = order_id_of(owner)
 
     intruder = open_as("bj_person")
