@@ -20,7 +20,8 @@ run the same waves concurrently against the same database — "on 2 cores" = ``-
     # PostgreSQL (the database is created, or dropped and created with --fresh, and migrated):
     .venv/bin/python bench/workflow.py --orders 2000 --processes 2 \\
         --database-url postgresql://beian:beian@127.0.0.1:5432/beian_bench_workflow --fresh
-    # profile one process (cProfile, top functions by cumulative time) and count queries per transition:
+    # profile one process's timed part (cProfile, top functions by cumulative time; BENCH_PROFILE_SORT=tottime,
+    # BENCH_PROFILE_OUT=file to keep the stats) and count queries per transition:
     .venv/bin/python bench/workflow.py --orders 300 --profile --queries
 
 ``run(n=...)`` is the in-process entry point on whatever database Django is configured for (the CI smoke test
@@ -354,14 +355,20 @@ def _count_approved(order_ids: list[int]) -> int:
     return Order.objects.filter(pk__in=order_ids, state=OrderState.APPROVED).count()
 
 
-def run(*, n: int, tag: str | None = None, count_queries: bool = False) -> Result:
-    """Prepare ``n`` drafts and drive them to approval in this process; returns the measurements."""
+def run(*, n: int, tag: str | None = None, count_queries: bool = False, profiler=None) -> Result:
+    """Prepare ``n`` drafts and drive them to approval in this process; returns the measurements.
+
+    ``profiler`` (a ``cProfile.Profile``) is enabled around the timed part only."""
     tag = tag or f"{int(time.time() * 1000) % 10**9:x}"
     t0 = time.perf_counter()
     actors, order_ids = prepare(n=n, tag=tag)
     prepared = time.perf_counter()
     result = Result(orders=n, seconds=0.0, prepare_seconds=prepared - t0)
+    if profiler is not None:
+        profiler.enable()  # the timed part only: preparing the drafts is not the workflow
     drive(actors=actors, order_ids=order_ids, result=result, count_queries=count_queries)
+    if profiler is not None:
+        profiler.disable()
     result.seconds = time.perf_counter() - prepared
     result.approved = _count_approved(order_ids)
     return result
@@ -479,9 +486,9 @@ def main(argv: list[str] | None = None) -> int:
         import pstats
 
         profiler = cProfile.Profile()
-        profiler.enable()
-        result = run(n=args.orders, count_queries=args.queries)
-        profiler.disable()
+        result = run(n=args.orders, count_queries=args.queries, profiler=profiler)
+        if os.environ.get("BENCH_PROFILE_OUT"):  # for pstats / snakeviz: callers, callees
+            profiler.dump_stats(os.environ["BENCH_PROFILE_OUT"])
         pstats.Stats(profiler).sort_stats(os.environ.get("BENCH_PROFILE_SORT", "cumulative")).print_stats(45)
     elif args.processes > 1:
         result = run_parallel(n=args.orders, processes=args.processes, count_queries=args.queries)

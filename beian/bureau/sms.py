@@ -367,7 +367,7 @@ def sms_verify(*, phone: str, certificate_suffix: str, code: str) -> SmsVerifyRe
     when the last code of the order is verified the order moves to the bureau."""
     from beian.bureau.models import SmsSessionStatus
     from beian.bureau.services import sms_stage_complete
-    from beian.orders.locks import lock_statement, orders_locked
+    from beian.orders.locks import CONTENT, lock_statement, orders_locked
     from beian.orders.models import OrderState
 
     phone = phone_normalize(phone)
@@ -380,8 +380,9 @@ def sms_verify(*, phone: str, certificate_suffix: str, code: str) -> SmsVerifyRe
     # transition of the last code. Prepared statements (core.hotsql): this is the public page's busiest write.
     where = _ORDERS_OPEN_FOR_PHONE.get(connection.vendor, _ORDERS_OPEN_FOR_PHONE["sqlite"])
     params = [phone, SmsSessionStatus.OPEN, OrderState.SMS_VERIFICATION]
-    with hot_prefetch([lock_statement(where, params), _challenges_read(phone)]):  # with the BEGIN: one round trip
-        orders = {o.pk: o for o in orders_locked(where, params)}
+    # The SMS check reads no filing content (CONTENT is left unread).
+    with hot_prefetch([lock_statement(where, params, defer=CONTENT), _challenges_read(phone)]):  # with the BEGIN
+        orders = {o.pk: o for o in orders_locked(where, params, defer=CONTENT)}
         if not orders:
             return SmsVerifyResult(verified=False)
         everyone = _challenges_open(orders, phone)

@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
@@ -72,7 +72,8 @@ class Finding:
     requirement: str | None = None
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        # Every field is a string or None: a plain copy equals ``asdict`` without its recursive deep copy.
+        return dict(vars(self))
 
     def as_error(self) -> ErrorItem:
         return ErrorItem(code=self.code, field=self.field, message_zh=self.message_zh, message_en=self.message_en)

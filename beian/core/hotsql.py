@@ -118,7 +118,18 @@ def _params_key(params: Sequence) -> tuple:
 
 
 def _result(cursor):
-    return cursor.fetchall() if cursor.description is not None else cursor.rowcount
+    """The rows of a statement with a result set, else the number of rows it touched."""
+    pgresult = getattr(cursor, "pgresult", _SQLITE)
+    if pgresult is _SQLITE:
+        return cursor.fetchall() if cursor.description is not None else cursor.rowcount
+    # psycopg's ``description`` builds a Column object per column on every call: the result's status says as much.
+    from psycopg.pq import ExecStatus
+
+    has_rows = pgresult is not None and pgresult.status in (ExecStatus.TUPLES_OK, ExecStatus.SINGLE_TUPLE)
+    return cursor.fetchall() if has_rows else cursor.rowcount
+
+
+_SQLITE = object()
 
 
 def hot_batch(statements: Sequence[tuple[str, Sequence]], *, alias: str = DEFAULT_DB_ALIAS) -> list:
@@ -191,13 +202,19 @@ class Table:
     converters (JSON text → objects, SQLite's text → datetimes, …) and calls ``Model.from_db``: the instance equals
     what the ORM would have loaded.
 
-    ``track=True``: the instance remembers what was loaded, and ``hot_update`` / ``hot_update_insert`` without
-    ``fields`` then write only the columns that differ — an order row carries ≈ 3 KB of JSON that most transitions do
-    not touch, and rewriting it costs a JSON encode here and a ``jsonb`` parse and compression on the server."""
+    ``defer``: field names left out of the SELECT; the instance reads them from the database when they are first
+    used, as after ``QuerySet.defer``.
 
-    def __init__(self, model, alias: str = "", *, track: bool = False):
+    ``track=True``: the instance remembers what was loaded, and ``hot_update`` / ``hot_update_insert`` without
+    ``fields`` then write only the columns that differ (and deferred ones that were set or read since) — an order
+    row carries ≈ 3 KB of JSON that most transitions do not touch, and rewriting it costs a JSON encode here and a
+    ``jsonb`` parse and compression on the server."""
+
+    def __init__(self, model, alias: str = "", *, track: bool = False, defer: Sequence[str] = ()):
         self.model = model
-        self.fields = list(model._meta.concrete_fields)
+        # ``defer``: columns not selected; the instance loads them when first read (Django's deferred fields).
+        self.deferred = [f for f in model._meta.concrete_fields if f.name in defer]
+        self.fields = [f for f in model._meta.concrete_fields if f.name not in defer]
         self.track = track
         # JSON columns are compared by their loaded text (decoded again when saving): the decoded objects are
         # mutable, and a service may change them in place.
@@ -249,6 +266,8 @@ class Table:
                 same = current == values[i]
             if not same or getattr(f, "auto_now", False):
                 out.append(f.name)
+        # A deferred column holds what the service set (or what was read when it was first used): write it.
+        out.extend(f.name for f in self.deferred if f.attname in instance.__dict__)
         return out
 
 

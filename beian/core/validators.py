@@ -126,12 +126,21 @@ def validate_resident_id(value: str, *, today: dt.date | None = None, field: str
         raise error("ID_BIRTH_DATE_IMPLAUSIBLE", f"身份证号码中的出生日期早于 {MAX_AGE_YEARS} 年前，请核对。",
                     f"The birth date in the ID number is more than {MAX_AGE_YEARS} years ago; please check.",
                     field=field)
-    try:
-        stdnum_ric.get_birth_place(number)
-    except InvalidComponent:
+    if not _division_known(number[:6], number[6:10]):
         raise error("ID_AREA_UNKNOWN", "身份证号码前 6 位不是有效的行政区划代码。",
                     "The first 6 digits of the ID number are not a known division code.", field=field)
     return number
+
+
+@functools.lru_cache(maxsize=8192)
+def _division_known(division: str, year: str) -> bool:
+    """Whether a resident ID's first 6 digits name a division that existed in its birth year (stdnum's table
+    walk, ≈ 65 µs: kept per code and year)."""
+    try:
+        stdnum_ric.get_birth_place(division + year + "0101" + "0000")
+    except InvalidComponent:
+        return False
+    return True
 
 
 # ================================================================ USCC and organisation code
@@ -482,6 +491,7 @@ def _is_public(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
                 and not any(ip in net for net in _SPECIAL_NETWORKS if net.version == ip.version))
 
 
+@functools.lru_cache(maxsize=8192)  # pure; a submission checks each address several times (format, region, provider)
 def validate_ip(value: str, *, field: str | None = None) -> str:
     """A public unicast IPv4 or IPv6 address; returns its compressed text form."""
     text = _nfkc(value)
@@ -498,6 +508,7 @@ def validate_ip(value: str, *, field: str | None = None) -> str:
     return str(ip)
 
 
+@functools.lru_cache(maxsize=8192)  # pure, as validate_ip
 def validate_ip_range(start: str, end: str | None = None, *, field: str | None = None) -> tuple[str, str]:
     """A range of public unicast addresses of one family (a single IP: ``end`` empty or equal to ``start``).
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import threading
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
 from beian.core.requirements import REQUIREMENT_CODES
@@ -47,7 +47,7 @@ class RequiredMaterial:
         return self.code in SIGNED_IN_APP
 
     def as_dict(self) -> dict:
-        return {**asdict(self), "name_zh": self.name_zh, "name_en": self.name_en, "signed_in_app": self.signed_in_app}
+        return {**vars(self), "name_zh": self.name_zh, "name_en": self.name_en, "signed_in_app": self.signed_in_app}
 
 
 @lru_cache(maxsize=256)

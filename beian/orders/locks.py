@@ -19,43 +19,59 @@ from beian.registry.models import Province
 
 ORDER, PROVINCE = Table(Order, "o", track=True), Table(Province, "p")
 
+# The columns a transition may leave unread (a few KB of JSON per order, decoded on every lock): the findings and the
+# state before a return are read by the submission and the order's pages; the filing's content by no transition
+# of the provider's claim or the SMS check. Left out of the lock's SELECT, they are loaded when first used.
+BULKY = ("findings", "returned_state")
+CONTENT = ("proposed", "diff", *BULKY)
+
 
 @functools.cache
-def _sql(where: str, vendor: str, for_update_of: bool) -> tuple[str, Table]:
+def order_table(defer: tuple[str, ...] = ()) -> Table:
+    """The order's columns as the lock reads them, without ``defer`` (tracked: see ``Table``)."""
+    return ORDER if not defer else Table(Order, "o", track=True, defer=defer)
+
+
+@functools.cache
+def _sql(where: str, vendor: str, for_update_of: bool, defer: tuple[str, ...] = ()) -> tuple[str, Table]:
     applicant = Table(get_user_model(), "u")
-    sql = (f'SELECT {ORDER.select}, {PROVINCE.select}, {applicant.select} FROM "{Order._meta.db_table}" "o" '
+    columns = f"{order_table(defer).select}, {PROVINCE.select}, {applicant.select}"
+    sql = (f'SELECT {columns} FROM "{Order._meta.db_table}" "o" '
            f'LEFT JOIN "{Province._meta.db_table}" "p" ON "p"."id" = "o"."province_id" '
            f'INNER JOIN "{applicant.model._meta.db_table}" "u" ON "u"."id" = "o"."applicant_id" WHERE {where} '
            'ORDER BY "o"."id"')
     return sql + (' FOR UPDATE OF "o"' if for_update_of else ""), applicant
 
 
-def lock_statement(where: str, params: Sequence) -> tuple[str, list]:
-    """The statement ``orders_locked(where, params)`` runs, as (sql, params): to send it ahead with the
+def lock_statement(where: str, params: Sequence, *, defer: tuple[str, ...] = BULKY) -> tuple[str, list]:
+    """The statement ``orders_locked(where, params, defer=…)`` runs, as (sql, params): to send it ahead with the
     transition's first reads (core.hotsql.hot_prefetch — and the transaction's BEGIN, in one round trip)."""
-    return _sql(where, connection.vendor, connection.features.has_select_for_update_of)[0], list(params)
+    return _sql(where, connection.vendor, connection.features.has_select_for_update_of, defer)[0], list(params)
 
 
-def order_lock_statement(order_id: int) -> tuple[str, list]:
-    """``lock_statement`` of ``order_locked(order_id)``."""
-    return lock_statement('"o"."id" = %s', [order_id])
+def order_lock_statement(order_id: int, *, defer: tuple[str, ...] = BULKY) -> tuple[str, list]:
+    """``lock_statement`` of ``order_locked(order_id, defer=…)``."""
+    return lock_statement('"o"."id" = %s', [order_id], defer=defer)
 
 
-def orders_locked(where: str, params: Sequence) -> list[Order]:
+def orders_locked(where: str, params: Sequence, *, defer: tuple[str, ...] = BULKY) -> list[Order]:
     """The orders matching ``where`` (SQL on the alias ``"o"``, ``%s`` placeholders), locked in id order (two
-    transactions locking the same orders cannot deadlock), each with its province and applicant loaded."""
-    sql, applicant = _sql(where, connection.vendor, connection.features.has_select_for_update_of)
+    transactions locking the same orders cannot deadlock), each with its province and applicant loaded.
+    ``defer``: columns left unread until used (``BULKY`` by default; ``()`` reads every one)."""
+    sql, applicant = _sql(where, connection.vendor, connection.features.has_select_for_update_of, defer)
+    table = order_table(defer)
     out = []
     for row in hot_fetch(sql, list(params)):
-        order = ORDER.instance(row)
-        at = len(ORDER)
+        order = table.instance(row)
+        at = len(table)
         Order.province.field.set_cached_value(order, PROVINCE.instance(row, at) if row[at] is not None else None)
         Order.applicant.field.set_cached_value(order, applicant.instance(row, at + len(PROVINCE)))
         out.append(order)
     return out
 
 
-def order_locked(order_id: int, *, also: str = "", params: Sequence = ()) -> Order | None:
+def order_locked(order_id: int, *, also: str = "", params: Sequence = (),
+                 defer: tuple[str, ...] = BULKY) -> Order | None:
     """The order, locked (None: no such order, or it does not meet ``also``, more SQL on ``"o"`` with ``params``)."""
-    found = orders_locked('"o"."id" = %s' + (f" AND {also}" if also else ""), [order_id, *params])
+    found = orders_locked('"o"."id" = %s' + (f" AND {also}" if also else ""), [order_id, *params], defer=defer)
     return found[0] if found else None

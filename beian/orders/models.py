@@ -126,9 +126,12 @@ class Order(models.Model):
         self.__dict__.pop("_hot_loaded", None)
         super().save(*args, **kwargs)
 
-    def refresh_from_db(self, *args, **kwargs):
-        self.__dict__.pop("_hot_loaded", None)
-        super().refresh_from_db(*args, **kwargs)
+    def refresh_from_db(self, using=None, fields=None, **kwargs):
+        loaded = self.__dict__.get("_hot_loaded")
+        # Loading a column the lock left out (deferred) leaves what it did load as it was.
+        if loaded is None or fields is None or any(f in loaded[0].attnames for f in fields):
+            self.__dict__.pop("_hot_loaded", None)
+        super().refresh_from_db(using=using, fields=fields, **kwargs)
 
     @property
     def in_flight(self) -> bool:

@@ -20,8 +20,7 @@ from beian.core.hotsql import hot_execute, hot_fetch, hot_insert, hot_prefetch
 from beian.core.state import FilingState, field_path_of, strip_read_only
 from beian.core.validators import normalize_domain
 from beian.orders import clock, events
-from beian.orders.locks import ORDER as _ORDER
-from beian.orders.locks import order_lock_statement, order_locked
+from beian.orders.locks import BULKY, CONTENT, order_lock_statement, order_locked, order_table
 from beian.orders.models import (
     CANCEL_TYPES,
     CHANGE_TYPES,
@@ -75,6 +74,7 @@ def _parse_state(data: dict | FilingState) -> FilingState:
     return filing_state_normalize(state)
 
 
+_ORDER = order_table(CONTENT)  # claiming reads no filing content
 _QUEUE_ORDER = ' ORDER BY "o"."due_at" ASC, "o"."submitted_at" ASC, "o"."id" ASC LIMIT 1'
 _CLAIMED_SQL = (f'SELECT {_ORDER.select} FROM "{Order._meta.db_table}" "o" WHERE "o"."state" = %s '
                 f'AND "o"."claimed_by_id" = %s AND "o"."claimed_at" >= %s' + _QUEUE_ORDER)
@@ -82,8 +82,8 @@ _NEXT_SQL = (f'SELECT {_ORDER.select} FROM "{Order._meta.db_table}" "o" WHERE "o
              f'AND ("o"."claimed_by_id" IS NULL OR "o"."claimed_at" < %s)' + _QUEUE_ORDER)
 
 
-def _lock_order(order_id: int) -> Order:
-    order = order_locked(order_id)
+def _lock_order(order_id: int, *, defer: tuple[str, ...] = BULKY) -> Order:
+    order = order_locked(order_id, defer=defer)
     if order is None:
         raise not_found("订单", "order")
     return order
@@ -304,7 +304,7 @@ def order_submit(*, user, order_id: int) -> Order:
 
 @transaction.atomic
 def order_resubmit(*, user, order_id: int) -> Order:
-    order = _lock_order(order_id)
+    order = _lock_order(order_id, defer=())  # the check compares with the state before the return
     _require_owner(order, user)
     if order.state != S.RETURNED:
         raise conflict("ORDER_STATE_CONFLICT", "只有被退回的订单可以重新提交。",
@@ -439,7 +439,7 @@ def order_claim_next(*, reviewer) -> Order | None:
 @transaction.atomic
 def order_claim(*, reviewer, order_id: int) -> Order:
     _require_reviewer(reviewer)
-    order = _lock_order(order_id)
+    order = _lock_order(order_id, defer=CONTENT)
     if order.claimed_by_id not in (None, reviewer.pk) and order.claimed_at and order.claimed_at >= _claim_valid_since():
         raise conflict("ORDER_CLAIMED_BY_OTHER", "该订单已被其他审核员领取。", "Another reviewer holds this order.")
     order.claimed_by, order.claimed_at = reviewer, timezone.now()
@@ -450,7 +450,7 @@ def order_claim(*, reviewer, order_id: int) -> Order:
 @transaction.atomic
 def order_release(*, reviewer, order_id: int) -> Order:
     _require_reviewer(reviewer)
-    order = _lock_order(order_id)
+    order = _lock_order(order_id, defer=CONTENT)
     _require_claim(order, reviewer)
     order.claimed_by, order.claimed_at = None, None
     advance(order, "release", actor=reviewer)

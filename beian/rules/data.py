@@ -13,6 +13,7 @@ converts Traditional to Simplified characters with OpenCC (``opencc`` on PyPI, i
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import re
 import threading
@@ -32,6 +33,7 @@ _IGNORED = re.compile(r"[\s\u3000\u00b7\u2022_\-\u2010-\u2015.\u3002,\uff0c\u300
                       r"\uff08\uff09\u3010\u3011\[\]{}<>\u300a\u300b!\uff01?\uff1f:\uff1a;\uff1b*~`^+=#@&%$]+")
 
 
+@functools.lru_cache(maxsize=8192)  # pure; province names are compared on every region check
 def text_normalize(text: str) -> str:
     """Full-width → half-width, lower case, spaces and punctuation removed, Traditional → Simplified."""
     if not text:

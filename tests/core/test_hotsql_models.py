@@ -101,6 +101,34 @@ def test_a_tracked_order_writes_only_what_changed(order, reviewer):
     assert saved.proposed["entity"]["name"] == "杭州改名科技有限公司" and saved.diff == [{"op": "add"}]
 
 
+def test_deferred_columns_load_when_used_and_are_written_only_when_set(order, reviewer):
+    """The lock leaves the bulky JSON columns unread (orders.locks.BULKY / CONTENT): reading one loads it (one query,
+    what the row holds), the snapshot of the others stays, and the UPDATE names a deferred column only if it was set
+    or loaded."""
+    from beian.orders.locks import CONTENT
+
+    Order.objects.filter(pk=order.pk).update(findings=[{"code": "X"}], returned_state={"entity": {"n": 0}})
+    with transaction.atomic():
+        with CaptureQueriesContext(connection) as read:
+            locked = _lock_order(order.pk, defer=CONTENT)
+        select = read.captured_queries[0]["sql"]
+        assert '"findings"' not in select and '"proposed"' not in select and '"state"' in select
+        with CaptureQueriesContext(connection) as lazy:
+            assert locked.findings == [{"code": "X"}]
+        assert len(lazy.captured_queries) == 1
+        Order.objects.filter(pk=order.pk).update(rules_version="elsewhere", diff=[{"op": "elsewhere"}])
+        locked.state, locked.returned_state = "provider_review", {"entity": {"n": 2}}
+        with CaptureQueriesContext(connection) as ctx:
+            hot_update(locked)
+    update = next(q["sql"] for q in ctx.captured_queries if q["sql"].startswith("UPDATE"))
+    assert '"state"' in update and '"returned_state"' in update and '"findings"' in update
+    assert '"rules_version"' not in update and '"diff"' not in update and '"proposed"' not in update
+    saved = Order.objects.get(pk=order.pk)
+    assert (saved.state, saved.returned_state, saved.findings) == ("provider_review", {"entity": {"n": 2}},
+                                                                   [{"code": "X"}])
+    assert (saved.rules_version, saved.diff) == ("elsewhere", [{"op": "elsewhere"}])  # not written back
+
+
 def test_a_second_save_or_an_orm_save_writes_every_column(order):
     with transaction.atomic():
         locked = _lock_order(order.pk)
