@@ -66,9 +66,14 @@ def _fast_cursor(conn):
     if raw is None:
         return None
     if conn.vendor == "postgresql":
-        import psycopg
+        # Server-side binding: can be prepared (Django's client-side cursors cannot). One per connection, used again
+        # (each statement's rows are fetched before the next runs): making a cursor costs as much as running one.
+        cursor = conn.__dict__.get("_hot_cursor")
+        if cursor is None or cursor.connection is not raw or cursor.closed:
+            import psycopg
 
-        return psycopg.Cursor(raw)  # server-side binding: can be prepared (Django's client-side cursors cannot)
+            cursor = conn._hot_cursor = psycopg.Cursor(raw)
+        return cursor
     return raw.cursor()
 
 
@@ -85,7 +90,8 @@ def _run(sql: str, params: Sequence, alias: str, fetch):
                     cursor.execute(*_sqlite_sql(sql, params))
                 return fetch(cursor)
             finally:
-                cursor.close()
+                if conn.vendor != "postgresql":
+                    cursor.close()
         except Exception:  # noqa: BLE001 - raised wrapped inside a transaction, retried through Django outside
             if conn.in_atomic_block:
                 with conn.wrap_database_errors:
