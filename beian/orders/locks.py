@@ -19,9 +19,9 @@ from beian.registry.models import Province
 
 ORDER, PROVINCE = Table(Order, "o", track=True), Table(Province, "p")
 
-# The columns a transition may leave unread (a few KB of JSON per order, decoded on every lock): the findings and the
-# state before a return are read by the submission and the order's pages; the filing's content by no transition
-# of the provider's claim or the SMS check. Left out of the lock's SELECT, they are loaded when first used.
+# Columns a transition may leave unread (a few KB of JSON per order, decoded on every lock): the findings and the
+# state before a return are read only by the (re)submission and the order's pages; claiming and the SMS check read
+# none of the filing's content either. Left out of the lock's SELECT, they are loaded when first used.
 BULKY = ("findings", "returned_state")
 CONTENT = ("proposed", "diff", *BULKY)
 
