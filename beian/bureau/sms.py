@@ -303,10 +303,17 @@ def _challenge_tables(vendor: str):
     from beian.bureau.models import SmsChallenge, SmsSession
 
     challenge, session = Table(SmsChallenge, "c"), Table(SmsSession, "s")
-    ids = f"ARRAY({_OPEN_FOR_PHONE})" if vendor == "postgresql" else None
-    sql = (f'SELECT {challenge.select}, {session.select} FROM "bureau_smschallenge" "c" INNER JOIN '
-           '"bureau_smssession" "s" ON "s"."id" = "c"."session_id" WHERE "s"."status" = %s AND "c"."order_id" '
-           + (f"= ANY({ids})" if ids else f"IN ({_OPEN_FOR_PHONE})") + ' ORDER BY "c"."id"')
+    if vendor == "postgresql":
+        # From the orders' challenges (by index) to each one's session by its key: a LATERAL subquery that cannot be
+        # pulled up (OFFSET 0). As a plain join, a generic plan hash-joins a scan of every session once the statistics
+        # call the table small — a scan that grows with the table until they are refreshed.
+        sql = (f'SELECT {challenge.select}, {session.select} FROM "bureau_smschallenge" "c" CROSS JOIN LATERAL '
+               '(SELECT * FROM "bureau_smssession" "s" WHERE "s"."id" = "c"."session_id" AND "s"."status" = %s '
+               f'OFFSET 0) "s" WHERE "c"."order_id" = ANY(ARRAY({_OPEN_FOR_PHONE})) ORDER BY "c"."id"')
+    else:
+        sql = (f'SELECT {challenge.select}, {session.select} FROM "bureau_smschallenge" "c" INNER JOIN '
+               '"bureau_smssession" "s" ON "s"."id" = "c"."session_id" WHERE "s"."status" = %s AND "c"."order_id" '
+               f'IN ({_OPEN_FOR_PHONE}) ORDER BY "c"."id"')
     return challenge, session, sql
 
 
