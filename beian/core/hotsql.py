@@ -27,6 +27,7 @@ one by one as before (docs/bench.md, "Fifth round").
 
 from __future__ import annotations
 
+import datetime as _dt
 from collections.abc import Iterable, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -277,10 +278,11 @@ class Table:
         return out
 
 
-def _plain_type(field):
+def _plain_type(field, vendor: str):
     """The Python type whose values ``field`` sends to the database unchanged (``get_db_prep_save`` returns them
     as they are, ``pre_save`` only reads them), or None: those skip Django's preparation (a few µs a field, on every
-    column of every write)."""
+    column of every write). Aware datetimes too on PostgreSQL (the driver takes them as they are; a naive one is
+    still prepared — made aware, with Django's warning — and auto-now fields still set their time)."""
     from django.db import models
 
     plain = {models.CharField: str, models.TextField: str, models.IntegerField: int, models.BigIntegerField: int,
@@ -288,21 +290,26 @@ def _plain_type(field):
              models.BigAutoField: int, models.AutoField: int, models.BooleanField: bool}
     if type(field) is models.ForeignKey:
         field = field.target_field
+    if (type(field) is models.DateTimeField and vendor == "postgresql" and settings.USE_TZ
+            and not field.auto_now and not field.auto_now_add):
+        return _DATETIME
     return plain.get(type(field))
 
 
 _PLAIN: dict = {}
+_DATETIME = _dt.datetime
 
 
 def _db_values(instance, fields, conn, *, add: bool) -> list:
     out = []
+    vendor = conn.vendor
     for f in fields:
-        kind = _PLAIN.get(f, _PLAIN)
+        kind = _PLAIN.get((f, vendor), _PLAIN)
         if kind is _PLAIN:
-            kind = _PLAIN[f] = _plain_type(f)
+            kind = _PLAIN[(f, vendor)] = _plain_type(f, vendor)
         if kind is not None:
             value = getattr(instance, f.attname)
-            if value is None or type(value) is kind:
+            if value is None or (type(value) is kind and (kind is not _DATETIME or value.tzinfo is not None)):
                 out.append(value)
                 continue
         out.append(f.get_db_prep_save(f.pre_save(instance, add), conn))

@@ -161,6 +161,12 @@ def test_plain_columns_skip_preparation_and_others_do_not(order, reviewer):
     expected = [f.get_db_prep_save(f.pre_save(order, False), connection) for f in fields]
     assert values[:4] == ["draft", 3, True, reviewer.pk] == expected[:4]
     assert str(values[4]) == str(expected[4]) and values[5] == expected[5]
+    # A naive datetime is still prepared as Django does (made aware, with its warning), whatever the database.
+    order.due_at = dt.datetime(2026, 12, 1, 8, 0)
+    with pytest.warns(RuntimeWarning, match="naive datetime"):
+        naive = _db_values(order, fields[5:], connection, add=False)[0]
+    with pytest.warns(RuntimeWarning, match="naive datetime"):
+        assert naive == fields[5].get_db_prep_save(order.due_at, connection)
 
 
 def test_a_batch_runs_in_order_and_returns_rows_or_counts(order, reviewer):
