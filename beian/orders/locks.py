@@ -17,7 +17,7 @@ from beian.core.hotsql import Table, hot_fetch
 from beian.orders.models import Order
 from beian.registry.models import Province
 
-ORDER, PROVINCE = Table(Order, "o", track=True), Table(Province, "p")
+PROVINCE = Table(Province, "p")
 
 # Columns a transition may leave unread (a few KB of JSON per order, decoded on every lock): the findings and the
 # state before a return are read only by the (re)submission and the order's pages; claiming and the SMS check read
@@ -29,7 +29,7 @@ CONTENT = ("proposed", "diff", *BULKY)
 @functools.cache
 def order_table(defer: tuple[str, ...] = ()) -> Table:
     """The order's columns as the lock reads them, without ``defer`` (tracked: see ``Table``)."""
-    return ORDER if not defer else Table(Order, "o", track=True, defer=defer)
+    return Table(Order, "o", track=True, defer=defer)
 
 
 @functools.cache
