@@ -100,10 +100,10 @@ class SmsChallenge(models.Model):
     """
 
     session = models.ForeignKey(SmsSession, verbose_name=_("核验批次"), on_delete=models.CASCADE,
-                                related_name="challenges")
+                                related_name="challenges", db_index=False)
     order = models.ForeignKey("orders.Order", verbose_name=_("订单"), on_delete=models.PROTECT,
                               related_name="sms_challenges")
-    phone = models.CharField(_("手机号"), max_length=20, db_index=True)
+    phone = models.CharField(_("手机号"), max_length=20)
     code_hmac = models.CharField(_("核验码摘要"), max_length=64, help_text=_("HMAC-SHA256，不保存明文。"))
     principals = models.JSONField(_("核验人"), default=list)
     issued_at = models.DateTimeField(_("发码时间"))
@@ -115,8 +115,10 @@ class SmsChallenge(models.Model):
         verbose_name_plural = _("短信核验码")
         ordering = ["id"]
         constraints = [
+            # Also the session's index (its first column): no separate one for the foreign key.
             models.UniqueConstraint(fields=["session", "phone"], name="bureau_smschallenge_one_per_phone"),
         ]
+        indexes = [models.Index(fields=["phone"], name="bureau_smschallenge_phone")]  # no pattern index: = only
 
     def __str__(self) -> str:
         return f"#{self.order_id} {self.phone[:3]}****{self.phone[-4:]}"

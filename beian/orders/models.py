@@ -71,7 +71,7 @@ class Order(models.Model):
                                   related_name="orders")
     entity = models.ForeignKey("registry.Entity", verbose_name=_("主体"), null=True, blank=True,
                                on_delete=models.PROTECT, related_name="orders",
-                               help_text=_("首次备案在管局通过前为空。"))
+                               help_text=_("首次备案在管局通过前为空。"), db_index=False)
     province = models.ForeignKey("registry.Province", verbose_name=_("备案省份"), null=True, blank=True,
                                  on_delete=models.PROTECT, related_name="+")
     target_website_id = models.BigIntegerField(_("目标网站"), null=True, blank=True,
@@ -89,7 +89,7 @@ class Order(models.Model):
     return_count = models.PositiveSmallIntegerField(_("退回次数"), default=0)
     sms_failed = models.BooleanField(_("短信核验失败"), default=False)
     claimed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("领取人"), null=True, blank=True,
-                                   on_delete=models.PROTECT, related_name="claimed_orders")
+                                   on_delete=models.PROTECT, related_name="claimed_orders", db_index=False)
     claimed_at = models.DateTimeField(_("领取时间"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
     stage_started_at = models.DateTimeField(_("阶段开始"), null=True, blank=True)
@@ -114,7 +114,11 @@ class Order(models.Model):
             # The queue order of claim-next (due date, then submission, then id): the first free order comes
             # straight from the index instead of sorting every order waiting in the state. Also "overdue".
             models.Index(fields=["state", "due_at", "submitted_at", "id"], name="orders_state_due_queue"),
-            models.Index(fields=["state", "last_edited_at"], name="orders_state_edited"),
+            # Every transition updates the row with a new state, so every index on it is written again; these
+            # three cover only the rows their queries ask for (drafts; orders with an entity; claimed orders).
+            models.Index(fields=["last_edited_at"], condition=Q(state="draft"), name="orders_draft_edited"),
+            models.Index(fields=["entity"], condition=Q(entity__isnull=False), name="orders_order_entity"),
+            models.Index(fields=["claimed_by"], condition=Q(claimed_by__isnull=False), name="orders_order_claimed_by"),
         ]
 
     def __str__(self) -> str:
