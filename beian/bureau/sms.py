@@ -40,6 +40,7 @@ from beian.core.hotsql import (
     insert_many_statement,
     insert_statement,
     inserted,
+    rows_insert_statement,
 )
 
 log = logging.getLogger("beian.sms")
@@ -245,6 +246,7 @@ def sms_codes_issue(*, order, verifiers: list[dict] | None = None) -> list:
     Returns the challenges written (their ids are not read back).
     """
     from beian.bureau.models import SmsChallenge, SmsSession, SmsSessionStatus
+    from beian.notify.models import Outbox
     from beian.notify.services import sms_rows
 
     now = timezone.now()
@@ -276,7 +278,7 @@ def sms_codes_issue(*, order, verifiers: list[dict] | None = None) -> list:
     # One insert for the challenges and one for their SMS (the same rows and keys as one by one), sent together.
     messages = sms_rows(event="sms_code", order=order, messages=[
         (c.phone, _code_context(challenge=c, code=code)) for c, code in zip(challenges, codes, strict=True)])
-    hot_batch([insert_many_statement(challenges), *([insert_many_statement(messages, ignore_conflicts=True)]
+    hot_batch([insert_many_statement(challenges), *([rows_insert_statement(Outbox, messages, ignore_conflicts=True)]
                                                      if messages else [])])
     log.info("sms stage opened: order %s, %d code(s)", order.pk, len(challenges))
     return challenges

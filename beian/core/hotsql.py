@@ -435,18 +435,78 @@ def hot_insert_many(instances: Sequence, *, ignore_conflicts: bool = False, alia
 def insert_many_statement(instances: Sequence, *, ignore_conflicts: bool = False,
                           alias: str = DEFAULT_DB_ALIAS) -> tuple[str, list]:
     """The multi-row INSERT of ``hot_insert_many`` (``instances`` not empty) as (sql, params), for ``hot_batch``."""
-    model = type(instances[0])
-    meta = model._meta
-    fields = [f for f in meta.concrete_fields if not f.primary_key]
-    key = (model, "insert_many", len(instances), ignore_conflicts)
-    sql = _SQL.get(key)
-    if sql is None:
-        row = "(" + ", ".join(["%s"] * len(fields)) + ")"
-        sql = _SQL[key] = (f'INSERT INTO "{meta.db_table}" (' + ", ".join(f'"{f.column}"' for f in fields)
-                           + ") VALUES " + ", ".join([row] * len(instances))
-                           + (" ON CONFLICT DO NOTHING" if ignore_conflicts else ""))
+    sql, fields = _insert_many_plan(type(instances[0]), len(instances), ignore_conflicts)
     conn = connections[alias]
     return sql, [v for obj in instances for v in _db_values(obj, fields, conn, add=True)]
+
+
+def _insert_many_plan(model, count: int, ignore_conflicts: bool) -> tuple[str, list]:
+    key = (model, "insert_many", count, ignore_conflicts)
+    plan = _SQL.get(key)
+    if plan is None:
+        meta = model._meta
+        fields = [f for f in meta.concrete_fields if not f.primary_key]
+        row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+        plan = _SQL[key] = (f'INSERT INTO "{meta.db_table}" (' + ", ".join(f'"{f.column}"' for f in fields)
+                            + ") VALUES " + ", ".join([row] * count)
+                            + (" ON CONFLICT DO NOTHING" if ignore_conflicts else ""), fields)
+    return plan
+
+
+def rows_insert_statement(model, rows: Sequence[dict], *, ignore_conflicts: bool = False,
+                          alias: str = DEFAULT_DB_ALIAS) -> tuple[str, list]:
+    """The multi-row INSERT of ``insert_many_statement`` from plain dicts (attname → value) instead of model
+    instances, for rows written by the dozen and never looked at again (the outbox: ≈ 10 per order; an instance
+    and its preparation cost ≈ 25 µs a row). A column a row leaves out takes its field's default; auto-now fields
+    take the time of the call, as ``bulk_create`` would give them. Values are prepared as ``save`` prepares them."""
+    conn = connections[alias]
+    sql = _insert_many_plan(model, len(rows), ignore_conflicts)[0]
+    spec = _row_spec(model, conn.vendor)  # in the plan's column order
+    now = None
+    params = []
+    for row in rows:
+        for attname, default, kind, field in spec:
+            value = row.get(attname, _MISSING)
+            if value is _MISSING:
+                if default is _NOW:
+                    value = now = now or _now()
+                else:
+                    value = field.get_default() if default is _CALL else default
+            if kind is not None and (value is None or (type(value) is kind
+                                                       and (kind is not _DATETIME or value.tzinfo is not None))):
+                params.append(value)
+            else:
+                params.append(field.get_db_prep_save(value, conn))
+    return sql, params
+
+
+_MISSING, _NOW, _CALL = object(), object(), object()
+
+
+def _now():
+    from django.utils import timezone
+
+    return timezone.now()
+
+
+def _row_spec(model, vendor: str) -> list[tuple]:
+    """Per concrete non-pk column of ``model``: (attname, default — a value, ``_NOW`` for auto-now, ``_CALL`` for a
+    callable default —, the plain type of ``_plain_type``, field)."""
+    spec = _SQL.get((model, "row_spec", vendor))
+    if spec is None:
+        spec = []
+        for f in model._meta.concrete_fields:
+            if f.primary_key:
+                continue
+            if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+                default = _NOW
+            elif f.has_default() and callable(f.default):
+                default = _CALL
+            else:
+                default = f.get_default()
+            spec.append((f.attname, default, _plain_type(f, vendor), f))
+        _SQL[(model, "row_spec", vendor)] = spec
+    return spec
 
 
 _SQL: dict[tuple, object] = {}

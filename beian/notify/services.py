@@ -25,7 +25,7 @@ from django.db.models import F
 from django.utils import timezone, translation
 
 from beian.core.errors import error, not_found
-from beian.core.hotsql import Table, hot_fetch, hot_insert_many
+from beian.core.hotsql import Table, hot_execute, hot_fetch, rows_insert_statement
 from beian.notify import channels
 from beian.notify.models import (
     DUE_STATUSES,
@@ -172,8 +172,9 @@ def notification_queue(*, event: str, recipients: Iterable, order=None, context:
         for ep in _active_endpoints(owners) if owners else ():
             if ep.subscribed(event):
                 endpoints.setdefault(ep.owner_id, []).append(ep)
-        rows: list[Outbox] = []
+        rows: list[dict] = []  # column values (hotsql.rows_insert_statement): no model instance per row
         seen: set[str] = set()
+        order_id = order.pk if order is not None else None
 
         def add(channel: str, user, address: str = "", webhook=None, payload=None):
             who = f"u{user.pk}" + (f"-w{webhook.pk}" if webhook is not None else "")
@@ -181,9 +182,9 @@ def notification_queue(*, event: str, recipients: Iterable, order=None, context:
             if key in seen:
                 return
             seen.add(key)
-            rows.append(Outbox(channel=channel, event=event, recipient=user, address=address, webhook=webhook,
-                               order=order, payload=payload or message, idempotency_key=key,
-                               next_attempt_at=now))
+            rows.append({"channel": channel, "event": event, "recipient_id": user.pk, "address": address,
+                         "webhook_id": webhook.pk if webhook is not None else None, "order_id": order_id,
+                         "payload": payload or message, "idempotency_key": key, "next_attempt_at": now})
 
         for user in users:
             add(Channel.INBOX, user)
@@ -196,15 +197,15 @@ def notification_queue(*, event: str, recipients: Iterable, order=None, context:
                         "data": {k: v for k, v in ctx.items() if k not in ("order", "provider", "site_url")}}
                 add(Channel.WEBHOOK, user, address=ep.url, webhook=ep, payload={**message, "webhook": hook})
         for row in rows:
-            if row.channel == Channel.WEBHOOK:
-                row.payload["webhook"]["id"] = row.idempotency_key
-        hot_insert_many(rows, ignore_conflicts=True)
+            if row["channel"] == Channel.WEBHOOK:
+                row["payload"]["webhook"]["id"] = row["idempotency_key"]
+        hot_execute(*rows_insert_statement(Outbox, rows, ignore_conflicts=True))
         if not fetch:
             return []
-        return list(Outbox.objects.filter(idempotency_key__in=[r.idempotency_key for r in rows]).order_by("id"))
+        return list(Outbox.objects.filter(idempotency_key__in=[r["idempotency_key"] for r in rows]).order_by("id"))
 
 
-def _sms_row(*, event: str, phone: str, context: dict, order, now) -> Outbox:
+def _sms_row(*, event: str, phone: str, context: dict, order, now) -> dict:
     phone = (phone or "").strip()
     if not phone:
         raise ValueError("phone is required")
@@ -213,8 +214,8 @@ def _sms_row(*, event: str, phone: str, context: dict, order, now) -> Outbox:
     phone_part = "p" + hashlib.sha256(phone.encode()).hexdigest()[:16]
     key = _key(event, f"o{order.pk}" if order is not None else "o0", phone_part, Channel.SMS,
                _discriminator(context))
-    return Outbox(channel=Channel.SMS, event=event, address=phone, order=order, payload={"text": text},
-                  idempotency_key=key, next_attempt_at=now)
+    return {"channel": Channel.SMS, "event": event, "address": phone, "payload": {"text": text},
+            "order_id": order.pk if order is not None else None, "idempotency_key": key, "next_attempt_at": now}
 
 
 def sms_queue(*, event: str, phone: str, context: dict, order=None) -> Outbox:
@@ -223,14 +224,14 @@ def sms_queue(*, event: str, phone: str, context: dict, order=None) -> Outbox:
     Idempotent per (event, order, phone, ``context["seq"]``): pass a new ``seq`` for each resend."""
     row = _sms_row(event=event, phone=phone, context=context, order=order, now=timezone.now())
     with transaction.atomic(savepoint=False):
-        Outbox.objects.bulk_create([row], ignore_conflicts=True)
-        return Outbox.objects.get(idempotency_key=row.idempotency_key)
+        hot_execute(*rows_insert_statement(Outbox, [row], ignore_conflicts=True))
+        return Outbox.objects.get(idempotency_key=row["idempotency_key"])
 
 
-def sms_rows(*, event: str, messages: Iterable[tuple[str, dict]], order=None) -> list[Outbox]:
-    """The unsaved outbox rows ``sms_queue`` writes for several (phone, context) pairs (same idempotency keys):
-    for a caller that inserts them in its transaction with its own writes (``hotsql.insert_many_statement`` with
-    ``ignore_conflicts=True``: the SMS stage opening its codes)."""
+def sms_rows(*, event: str, messages: Iterable[tuple[str, dict]], order=None) -> list[dict]:
+    """The outbox rows ``sms_queue`` writes for several (phone, context) pairs (same idempotency keys), as column
+    values: for a caller that inserts them in its transaction with its own writes (``hotsql.rows_insert_statement``
+    with ``ignore_conflicts=True``: the SMS stage opening its codes)."""
     now = timezone.now()
     return [_sms_row(event=event, phone=phone, context=context, order=order, now=now) for phone, context in messages]
 

@@ -187,3 +187,31 @@ def test_a_batch_runs_in_order_and_returns_rows_or_counts(order, reviewer):
         hot_batch([insert_statement(OrderLock(key="domain:new.cn", order=order)),
                    insert_statement(OrderLock(key="domain:batch.cn", order=order))])
     assert not OrderLock.objects.filter(key="domain:new.cn").exists()
+
+
+def test_rows_from_dicts_are_written_as_bulk_create_writes_instances(order, applicant):
+    """``rows_insert_statement``: the outbox's rows from plain dicts — defaults for what a row leaves out (a callable
+    default called per row), auto-now fields set, JSON and datetimes prepared — equal the rows ``bulk_create`` writes
+    from instances; ``ignore_conflicts`` skips a row whose unique key is taken."""
+    from beian.core.hotsql import hot_execute, rows_insert_statement
+    from beian.notify.models import Outbox
+
+    due = timezone.now() - dt.timedelta(minutes=5)
+    common = {"channel": "inbox", "event": "order_submitted", "order_id": order.pk, "next_attempt_at": due}
+    Outbox.objects.bulk_create([Outbox(**common, recipient=applicant, payload={"context": {"a": "甲"}},
+                                       idempotency_key="orm"),
+                                Outbox(**common, address="13800000000", idempotency_key="orm-2")])
+    before = timezone.now()
+    rows = [{**common, "recipient_id": applicant.pk, "payload": {"context": {"a": "甲"}}, "idempotency_key": "dict"},
+            {**common, "address": "13800000000", "idempotency_key": "dict-2"},
+            {**common, "idempotency_key": "orm"}]  # taken: skipped
+    assert hot_execute(*rows_insert_statement(Outbox, rows, ignore_conflicts=True)) == 2
+    written = {o.idempotency_key: o for o in Outbox.objects.filter(order=order)}
+    assert len(written) == 4
+    skip = {"id", "idempotency_key", "created_at", "updated_at"}
+    for orm, mine in (("orm", "dict"), ("orm-2", "dict-2")):
+        assert ({k: v for k, v in _values(written[orm]).items() if k not in skip}
+                == {k: v for k, v in _values(written[mine]).items() if k not in skip})
+        assert written[mine].created_at == written[mine].updated_at >= before
+    assert written["dict-2"].payload == {} and written["dict"].payload["context"]["a"] == "甲"
+    assert written["dict"].status == "pending" and written["dict"].attempts == 0 and written["dict"].sent_at is None
