@@ -78,3 +78,80 @@ def test_prefetched_reads_answer_once_from_one_round_trip():
         transaction.set_rollback(True)
     assert listed == [("110000",), ("330000",)] and again == "改过"
     assert first == ("浙江省" if connection.vendor == "postgresql" else "改过")
+
+
+# The lean path (hotsql._Lean): statements sent on libpq directly, in one pipeline per batch, on PostgreSQL.
+
+def _pg_only():
+    if connection.vendor != "postgresql":
+        pytest.skip("the lean path is PostgreSQL's")
+
+
+def _prepared(text: str) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE statement = %s AND name LIKE '\\_beian\\_%%'",
+                       [text])
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.db_specific
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # no test transaction around: a real outermost one
+def test_the_first_statement_of_a_transaction_carries_its_begin():
+    """Sent together with its BEGIN: the write is inside the transaction (rolled back with it), not committed on
+    its own as a statement outside any transaction would be."""
+    from django.db import transaction
+
+    from beian.core.hotsql import hot_execute
+
+    _pg_only()
+    hot_fetch(NAME, ["330000"])  # an open connection, no transaction
+    with transaction.atomic():
+        assert hot_execute("UPDATE registry_province SET name = %s WHERE code = %s", ["改过", "330000"]) == 1
+        from psycopg.pq import TransactionStatus
+
+        assert connection.connection.info.transaction_status == TransactionStatus.INTRANS
+        transaction.set_rollback(True)
+    assert hot_fetch(NAME, ["330000"], one=True)[0] == "浙江省"
+
+
+@pytest.mark.db_specific
+@pytest.mark.django_db
+def test_a_batch_prepares_a_repeated_statement_once_and_answers_each():
+    from django.db import transaction
+
+    from beian.core.hotsql import hot_batch
+
+    _pg_only()
+    sql = "SELECT name FROM registry_province WHERE code = %s AND 'lean-once' <> %s"
+    with transaction.atomic():
+        rows = hot_batch([(sql, ["330000", "a"]), (sql, ["110000", "b"]), (sql, ["999999", "c"])])
+    assert rows == [[("浙江省",)], [("北京市",)], []]
+    assert _prepared("SELECT name FROM registry_province WHERE code = $1 AND 'lean-once' <> $2") == 1
+
+
+@pytest.mark.db_specific
+@pytest.mark.django_db
+def test_an_error_in_a_batch_is_raised_as_djangos_and_the_connection_goes_on():
+    """The failing statement's error (Django's class, as on psycopg's cursor); the statements after it did not run;
+    a statement that failed to prepare is not remembered as prepared; the connection serves the next transaction."""
+    from django.db import DatabaseError, IntegrityError, transaction
+
+    from beian.core.hotsql import hot_batch, hot_execute
+
+    _pg_only()
+    update = ("UPDATE registry_province SET name = %s WHERE code = %s", ["改过", "330000"])
+    with pytest.raises(IntegrityError):
+        with transaction.atomic():
+            hot_batch([update, ("UPDATE registry_province SET code = %s WHERE code = %s", ["110000", "330000"]),
+                       ("UPDATE registry_province SET name = %s WHERE code = %s", ["也改过", "110000"])])
+    broken = "SELECT nme FROM registry_province WHERE code = %s"
+    for _ in range(2):  # the second time it is prepared again, and fails the same way
+        with pytest.raises(DatabaseError, match="nme"):
+            with transaction.atomic():
+                hot_execute(*update)
+                hot_fetch(broken, ["330000"])
+    assert _prepared("SELECT nme FROM registry_province WHERE code = $1") == 0
+    with pytest.raises(DatabaseError, match="adapt"):
+        with transaction.atomic():
+            hot_fetch(NAME, [object()])
+    assert [hot_fetch(NAME, [code], one=True)[0] for code in ("330000", "110000")] == ["浙江省", "北京市"]
