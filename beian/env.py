@@ -87,7 +87,7 @@ def database_from_url(url: str, *, base_dir: Path, setting: str = "BEIAN_DATABAS
             raise ImproperlyConfigured(f"{setting}={url!r}: name the database, e.g. postgresql://u@host/beian.")
         options = {key: values[-1] for key, values in parse_qs(parsed.query).items()}
         return {
-            "ENGINE": "django.db.backends.postgresql",
+            "ENGINE": "beian.core.postgresql",  # Django's, with hotsql's write-behind (core/postgresql/base.py)
             "NAME": unquote(parsed.path.lstrip("/")),
             "USER": unquote(parsed.username or ""),
             "PASSWORD": unquote(parsed.password or ""),

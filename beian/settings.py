@@ -110,7 +110,7 @@ DATABASES["default"].setdefault("CONN_MAX_AGE", env_int("BEIAN_DB_CONN_MAX_AGE",
 # (planned with their values: a `LIKE 'abc%'` prefix search needs that to use its index). Off for a connection pooler
 # that cannot keep prepared statements (PgBouncer before 1.21 in transaction mode).
 BEIAN_DB_PREPARED = env_bool("BEIAN_DB_PREPARED", True)
-if BEIAN_DB_PREPARED and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+if BEIAN_DB_PREPARED and DATABASES["default"]["ENGINE"] in {"django.db.backends.postgresql", "beian.core.postgresql"}:
     _options = DATABASES["default"]["OPTIONS"]
     _options["options"] = f"{_options.get('options', '')} -c plan_cache_mode=force_generic_plan".strip()
 

@@ -35,6 +35,7 @@ from beian.core.hotsql import (
     Table,
     hot_batch,
     hot_fetch,
+    hot_later,
     hot_prefetch,
     hot_update,
     insert_many_statement,
@@ -278,8 +279,8 @@ def sms_codes_issue(*, order, verifiers: list[dict] | None = None) -> list:
     # One insert for the challenges and one for their SMS (the same rows and keys as one by one), sent together.
     messages = sms_rows(event="sms_code", order=order, messages=[
         (c.phone, _code_context(challenge=c, code=code)) for c, code in zip(challenges, codes, strict=True)])
-    hot_batch([insert_many_statement(challenges), *([rows_insert_statement(Outbox, messages, ignore_conflicts=True)]
-                                                     if messages else [])])
+    hot_later([insert_many_statement(challenges), *([rows_insert_statement(Outbox, messages, ignore_conflicts=True)]
+                                                     if messages else [])])  # with the event's outbox rows
     log.info("sms stage opened: order %s, %d code(s)", order.pk, len(challenges))
     return challenges
 
@@ -351,7 +352,7 @@ def _window_end(order, session):
 
 def _session_end(session, *, status: str, reason: str) -> None:
     session.status, session.ended_at, session.end_reason = status, timezone.now(), reason
-    hot_update(session, ["status", "ended_at", "end_reason"])
+    hot_update(session, ["status", "ended_at", "end_reason"], later=True)
 
 
 def _fail(order, session, *, reason: str) -> None:
@@ -422,7 +423,7 @@ def sms_verify(*, phone: str, certificate_suffix: str, code: str) -> SmsVerifyRe
     for challenge in matched:
         if challenge.verified_at is None:
             challenge.verified_at = now
-            hot_update(challenge, ["verified_at"])
+            hot_update(challenge, ["verified_at"], later=True)  # with the stage's next write, or the COMMIT
         session = challenge.session
         if any(c.session_id == session.pk and c.verified_at is None for c in everyone):
             pending_others = True

@@ -33,7 +33,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 
-from beian.core.hotsql import hot_fetch, hot_insert_many
+from beian.core.hotsql import hot_fetch, hot_later, insert_many_statement
 
 PREFIX = "beian:lookup:"
 BUST_RETENTION = 3600  # seconds a bust row is kept (swept by the worker's periodic sweep)
@@ -226,8 +226,9 @@ def invalidate_entity(*, entity_id: int, domains: list[str] | None = None, numbe
     if not keys:
         return 0
     created = int(time.time())
-    # One prepared insert (core.hotsql), in the caller's transaction (the approval's): it commits with it.
-    hot_insert_many([CacheBust(key=f"{kind}:{k}", created_at=created) for kind, k in keys])
+    # One prepared insert (core.hotsql), in the caller's transaction (the approval's): it commits with it, and goes
+    # with the approval's next write.
+    hot_later([insert_many_statement([CacheBust(key=f"{kind}:{k}", created_at=created) for kind, k in keys])])
 
     def drop() -> None:  # this worker at once; the others at their next poll
         with _local.lock:

@@ -25,7 +25,7 @@ from django.db.models import F
 from django.utils import timezone, translation
 
 from beian.core.errors import error, not_found
-from beian.core.hotsql import Table, hot_execute, hot_fetch, rows_insert_statement
+from beian.core.hotsql import Table, hot_execute, hot_fetch, hot_later, rows_insert_statement
 from beian.notify import channels
 from beian.notify.models import (
     DUE_STATUSES,
@@ -199,9 +199,11 @@ def notification_queue(*, event: str, recipients: Iterable, order=None, context:
         for row in rows:
             if row["channel"] == Channel.WEBHOOK:
                 row["payload"]["webhook"]["id"] = row["idempotency_key"]
-        hot_execute(*rows_insert_statement(Outbox, rows, ignore_conflicts=True))
-        if not fetch:
+        statement = rows_insert_statement(Outbox, rows, ignore_conflicts=True)
+        if not fetch:  # nothing reads them in this transaction: they go with its next statement or its COMMIT
+            hot_later([statement])
             return []
+        hot_execute(*statement)
         return list(Outbox.objects.filter(idempotency_key__in=[r["idempotency_key"] for r in rows]).order_by("id"))
 
 

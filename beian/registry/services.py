@@ -14,6 +14,7 @@ from beian.core.hotsql import (
     hot_batch,
     hot_insert,
     hot_insert_many,
+    hot_later,
     hot_save,
     insert_many_statement,
     insert_statement,
@@ -158,8 +159,9 @@ def registry_apply(*, state: FilingState, entity: Entity | None, order=None, act
 
     after = _applied_state(entity, applied, kept) or filing_state_of(entity)
     entity.applied_state = after
-    hot_insert(RegistryVersion(entity=entity, version=entity.version, snapshot=after.to_json(),
-                               diff=filing_diff(before, after), order=order, actor=actor))
+    # Nothing reads the version row back in the approval: it goes with the approval's next write (core.hotsql).
+    hot_later([insert_statement(RegistryVersion(entity=entity, version=entity.version, snapshot=after.to_json(),
+                                                diff=filing_diff(before, after), order=order, actor=actor))])
     domains, numbers = _names_of(before, after)
     registry_changed.send(sender=Entity, entity_id=entity.pk, domains=domains, numbers=numbers)
     return entity
