@@ -251,7 +251,8 @@ def sms_codes_issue(*, order, verifiers: list[dict] | None = None) -> list:
     from beian.notify.services import sms_rows
 
     now = timezone.now()
-    # Prepared statements (core.hotsql), two round trips on PostgreSQL: every approval to the SMS stage runs them.
+    # Prepared statements (core.hotsql), one round trip on PostgreSQL and the codes with the transaction's next
+    # statement or its COMMIT: every approval to the SMS stage runs them.
     # An earlier open session is closed before the new one is written (one open session per order).
     window_end = order.due_at or now + dt.timedelta(hours=24)
     session = SmsSession(order=order, started_at=now, window_ends_at=window_end)
@@ -276,7 +277,7 @@ def sms_codes_issue(*, order, verifiers: list[dict] | None = None) -> list:
                                        code_hmac=code_hmac(order_id=order.pk, phone=phone, code=code),
                                        issued_at=now))
         codes.append(code)
-    # One insert for the challenges and one for their SMS (the same rows and keys as one by one), sent together.
+    # One insert for the challenges and one for their SMS (the same rows and keys as one by one), sent later together.
     messages = sms_rows(event="sms_code", order=order, messages=[
         (c.phone, _code_context(challenge=c, code=code)) for c, code in zip(challenges, codes, strict=True)])
     hot_later([insert_many_statement(challenges), *([rows_insert_statement(Outbox, messages, ignore_conflicts=True)]
