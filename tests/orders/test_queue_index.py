@@ -53,3 +53,41 @@ def test_claim_next_reads_the_queue_in_index_order():
     assert INDEX in plan
     if connection.vendor == "postgresql":
         assert "Sort" not in plan  # the first free order comes from the index, however long the queue
+
+
+def _generic_plan(sql: str, params: list) -> str:
+    """The generic plan of ``sql`` prepared as the hot statements are (core.hotsql), with scans of the whole table
+    made dear: a partial index is usable only if the planner proves its predicate from the parameterised query."""
+    numbered = iter(range(1, len(params) + 1))
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off")
+        cursor.execute("SET plan_cache_mode = force_generic_plan")
+        cursor.execute("PREPARE beian_generic AS " + re.sub("%s", lambda _m: f"${next(numbered)}", sql))
+        try:
+            cursor.execute(f"EXPLAIN EXECUTE beian_generic({', '.join(['%s'] * len(params))})", params)
+            return "\n".join(row[0] for row in cursor.fetchall())
+        finally:
+            cursor.execute("DEALLOCATE beian_generic")
+            cursor.execute("RESET enable_seqscan")
+            cursor.execute("RESET plan_cache_mode")
+
+
+@pytest.mark.parametrize("read, index", [("claimed_by", "orders_order_claimed_by"),
+                                         ("entity_clash", "orders_order_entity")])
+def test_the_partial_indexes_serve_the_generic_plans(reviewer, read, index):
+    """The order's claim and entity indexes cover only rows with a claim / an entity (fewer index writes on every
+    transition); a read that names the column with ``=`` proves the predicate, also with a parameter: the entity
+    clash rule's read, a reviewer's claimed orders (the foreign key's reverse side, its PROTECT check)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("generic plans are PostgreSQL's")
+    from beian.orders.models import IN_FLIGHT_STATES
+    from beian.rules.workflow_rules import _entity_clash_reads
+
+    if read == "claimed_by":
+        sql, params = 'SELECT "id" FROM "orders_order" WHERE "claimed_by_id" = %s', [reviewer.pk]
+    else:
+        from types import SimpleNamespace
+
+        (sql, params), = _entity_clash_reads(SimpleNamespace(order=SimpleNamespace(entity_id=7, pk=9)))
+        assert params[0] == sorted(IN_FLIGHT_STATES)
+    assert f"Index Scan using {index} on orders_order" in _generic_plan(sql, params)
