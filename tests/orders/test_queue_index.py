@@ -72,22 +72,14 @@ def _generic_plan(sql: str, params: list) -> str:
             cursor.execute("RESET plan_cache_mode")
 
 
-@pytest.mark.parametrize("read, index", [("claimed_by", "orders_order_claimed_by"),
-                                         ("entity_clash", "orders_order_entity")])
-def test_the_partial_indexes_serve_the_generic_plans(reviewer, read, index):
+@pytest.mark.parametrize("column, index", [("claimed_by_id", "orders_order_claimed_by"),
+                                           ("entity_id", "orders_order_entity")])
+def test_the_partial_indexes_serve_the_generic_plans(column, index):
     """The order's claim and entity indexes cover only rows with a claim / an entity (fewer index writes on every
-    transition); a read that names the column with ``=`` proves the predicate, also with a parameter: the entity
-    clash rule's read, a reviewer's claimed orders (the foreign key's reverse side, its PROTECT check)."""
+    transition); a read that names the column with ``=`` proves the predicate, also with a parameter (the entity
+    clash rule's read, a reviewer's claimed orders, the foreign keys' PROTECT checks). With nothing else to choose
+    from (no ORDER BY, no LIMIT), the plan shows whether the partial index can serve it."""
     if connection.vendor != "postgresql":
         pytest.skip("generic plans are PostgreSQL's")
-    from beian.orders.models import IN_FLIGHT_STATES
-    from beian.rules.workflow_rules import _entity_clash_reads
-
-    if read == "claimed_by":
-        sql, params = 'SELECT "id" FROM "orders_order" WHERE "claimed_by_id" = %s', [reviewer.pk]
-    else:
-        from types import SimpleNamespace
-
-        (sql, params), = _entity_clash_reads(SimpleNamespace(order=SimpleNamespace(entity_id=7, pk=9)))
-        assert params[0] == sorted(IN_FLIGHT_STATES)
-    assert f"Index Scan using {index} on orders_order" in _generic_plan(sql, params)
+    plan = _generic_plan(f'SELECT "id" FROM "orders_order" WHERE "{column}" = %s', [7])
+    assert f"Index Scan using {index} on orders_order" in plan or f"Bitmap Index Scan on {index}" in plan, plan
