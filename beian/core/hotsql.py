@@ -66,11 +66,8 @@ def _fast_raw(conn):
     return raw
 
 
-def _fast_cursor(conn):
-    """A cursor on the driver's connection, or None when the ordinary path must be taken."""
-    raw = _fast_raw(conn)
-    if raw is None:
-        return None
+def _fast_cursor(conn, raw):
+    """A cursor on the driver's connection ``raw`` (``_fast_raw``) for psycopg's or sqlite3's own path."""
     if conn.vendor == "postgresql":
         # Server-side binding: can be prepared (Django's client-side cursors cannot). One per connection, used again
         # (each statement's rows are fetched before the next runs): making a cursor costs as much as running one.
@@ -84,16 +81,18 @@ def _fast_cursor(conn):
 
 
 def _run(sql: str, params: Sequence, alias: str, fetch):
-    """Run one statement and return ``fetch(cursor)`` — on the fast cursor when possible, else on Django's."""
+    """Run one statement and return ``fetch(cursor)`` — on the fast path when possible (libpq directly, else the
+    driver's cursor), else on Django's cursor."""
     conn = connections[alias]
-    cursor = _fast_cursor(conn)
-    if cursor is not None:
+    raw = _fast_raw(conn)
+    if raw is not None:
         try:
+            lean = _lean(conn) if conn.vendor == "postgresql" else None
+            if lean is not None:
+                return fetch(lean.run([(sql, params)])[0])
+            cursor = _fast_cursor(conn, raw)
             try:
                 if conn.vendor == "postgresql":
-                    lean = _lean(conn)
-                    if lean is not None:
-                        return fetch(lean.run([(sql, params)])[0])
                     cursor.execute(sql, params, prepare=getattr(settings, "BEIAN_DB_PREPARED", True))
                 else:
                     cursor.execute(*_sqlite_sql(sql, params))
@@ -498,11 +497,16 @@ def _db_values(instance, fields, conn, *, add: bool) -> list:
             kind = _PLAIN[(f, vendor)] = _plain_type(f, vendor)
         if kind is not None:
             value = getattr(instance, f.attname)
-            if value is None or (type(value) is kind and (kind is not _DATETIME or value.tzinfo is not None)):
+            if _as_is(value, kind):
                 out.append(value)
                 continue
         out.append(f.get_db_prep_save(f.pre_save(instance, add), conn))
     return out
+
+
+def _as_is(value, kind) -> bool:
+    """Whether ``value`` goes to the database unchanged: None, or of the field's plain type (an aware datetime)."""
+    return value is None or (type(value) is kind and (kind is not _DATETIME or value.tzinfo is not None))
 
 
 def _dirty(instance, conn) -> list[str] | None:
@@ -666,8 +670,7 @@ def rows_insert_statement(model, rows: Sequence[dict], *, ignore_conflicts: bool
                     value = now = now or _now()
                 else:
                     value = field.get_default() if default is _CALL else default
-            if kind is not None and (value is None or (type(value) is kind
-                                                       and (kind is not _DATETIME or value.tzinfo is not None))):
+            if kind is not None and _as_is(value, kind):
                 params.append(value)
             else:
                 params.append(field.get_db_prep_save(value, conn))
